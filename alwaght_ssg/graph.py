@@ -1,0 +1,505 @@
+"""Sources + settings + now -> the frozen content graph (`Site`), and problems.
+
+Every front-matter value is checked here, once; every cross-reference (section,
+topics, related articles) is resolved here, once. What comes out is a `Site`
+whose objects are finished: templates never look anything up by string.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from .config import SiteConfig
+from .dates import parse_datetime
+from .load import Source, Sources
+from .markup import Markup, shorten
+from .model import (
+    ArchiveMonth,
+    Article,
+    Author,
+    FrozenMap,
+    Image,
+    Page,
+    Section,
+    Site,
+    Tag,
+    Topic,
+    ViewCount,
+)
+from .problems import Problems, did_you_mean
+from .related import RelatedInput, compute_related
+from .urls import check_slug, make_slug, output_path, permalink
+
+ARTICLE_KEYS = frozenset({
+    "title", "date", "updated", "section", "tags", "topics", "related", "summary",
+    "author", "image", "image_caption", "image_alt", "editors_choice", "draft",
+    "slug", "aliases",
+})  # fmt: skip
+TOPIC_KEYS = frozenset({"title", "summary", "order", "image", "image_alt", "image_caption", "slug"})
+PAGE_KEYS = frozenset({"title", "summary", "slug", "draft"})
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which unpublished articles this build shows (`--drafts`, `--future`)."""
+
+    drafts: bool = False
+    future: bool = False
+
+
+def build_site(
+    sources: Sources,
+    config: SiteConfig,
+    now: datetime,
+    problems: Problems,
+    visibility: Visibility = Visibility(),
+    markup: Markup | None = None,
+) -> Site:
+    markup = markup or Markup(config.slug_mode)
+    sections = tuple(
+        Section(s.slug, s.title, s.description, permalink(config, "section", section=s.slug))
+        for s in config.sections
+    )
+    topics = _topics(sources.topics, config, markup, problems)
+    pages = _pages(sources.pages, config, markup, problems)
+    drafts = _ArticleReader(config, now, sections, topics, markup, problems)
+    parsed = [a for s in sources.articles if (a := drafts.read(s))]
+    tags = _merge_tags(parsed, config, problems)
+    articles = [_finish(p, tags, config.slug_mode) for p in parsed]
+    _check_unique(articles, problems)
+
+    visible = sorted(
+        (a for a in articles if _shown(a, visibility)),
+        key=lambda a: (a.date, a.slug),
+        reverse=True,
+    )
+    by_slug = {a.slug: a for a in articles}
+    # An article that failed its own checks is still known: no second error for linking to it.
+    known = set(by_slug) | {make_slug(s.stem, config.slug_mode) for s in sources.articles}
+    explicit = _explicit_related(parsed, known, {a.slug for a in visible}, problems)
+    related_slugs = compute_related(
+        [RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible],
+        explicit,
+        config.related,
+    )
+    shown = {a.slug: a for a in visible}
+    related = {slug: tuple(shown[s] for s in rel) for slug, rel in related_slugs.items()}
+
+    by_section = _index(visible, lambda a: [a.section.slug])
+    by_tag = _index(visible, lambda a: [t.slug for t in a.tags])
+    by_topic = _index(visible, lambda a: [t.slug for t in a.topics])
+    by_month = _index(visible, lambda a: [(a.date.year, a.date.month)])
+    used_tags = tuple(sorted({t for a in visible for t in a.tags}, key=lambda t: (t.name.casefold(), t.slug)))
+    authors = tuple(sorted({au for a in visible for au in a.authors}, key=lambda au: au.slug))
+    months = tuple(
+        ArchiveMonth(
+            year,
+            month,
+            articles_of_month[0].date.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+            permalink(config, "archive", year=f"{year:04d}", month=f"{month:02d}"),
+            len(articles_of_month),
+        )
+        for (year, month), articles_of_month in sorted(by_month.items(), reverse=True)
+    )
+    empty: tuple[ViewCount, ...] = ()
+    return Site(
+        config=config,
+        now=now,
+        articles=tuple(visible),
+        sections=sections,
+        tags=used_tags,
+        topics=topics,
+        pages=pages,
+        authors=authors,
+        months=months,
+        by_section=FrozenMap(by_section),
+        by_tag=FrozenMap(by_tag),
+        by_topic=FrozenMap(by_topic),
+        by_month=FrozenMap(by_month),
+        related=FrozenMap(related),
+        most_viewed=FrozenMap({"day": empty, "week": empty, "month": empty}),
+    )
+
+
+def _shown(article: Article, visibility: Visibility) -> bool:
+    if article.status == "draft":
+        return visibility.drafts
+    if article.status == "scheduled":
+        return visibility.future
+    return True
+
+
+def _index(articles: Iterable[Article], keys: Any) -> dict[Any, tuple[Article, ...]]:
+    index: dict[Any, list[Article]] = defaultdict(list)
+    for article in articles:
+        for key in keys(article):
+            index[key].append(article)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+class _Fields:
+    """Typed reading of one front matter, reporting bad values at their line."""
+
+    def __init__(self, source: Source, known: frozenset[str], problems: Problems) -> None:
+        self.source = source
+        self.data = source.meta.data
+        self.problems = problems
+        for key in self.data:
+            if key not in known:
+                hint = did_you_mean(key, known)
+                if hint:
+                    problems.warning(
+                        source.path, self.line(key), f"unknown key '{key}' is kept for templates{hint}"
+                    )
+
+    def line(self, key: str) -> int:
+        return self.source.meta.line(key)
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.error(self.source.path, self.line(key), message)
+
+    def warning(self, key: str, message: str) -> None:
+        self.problems.warning(self.source.path, self.line(key), message)
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                if key in self.data:
+                    self.error(key, f"'{key}' is empty; write the {key} after '{key}:'")
+                else:
+                    self.error(key, f"'{key}' is required; add a line '{key}: ...' to the front matter")
+            return default
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.error(key, f"'{key}' must be text, not {_describe(value)}")
+            return default
+        text = str(value).strip()
+        if required and not text:
+            self.error(key, f"'{key}' is empty; write the {key} after '{key}:'")
+        return text
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {_describe(value)}")
+            return False
+        return value
+
+    def text_list(self, key: str) -> list[str]:
+        """A list of text, or one comma-separated string ("a, b")."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            items: list[Any] = [part for part in value.split(",")]
+        elif isinstance(value, list):
+            items = value
+        else:
+            self.error(key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}")
+            return []
+        result: list[str] = []
+        for item in items:
+            if isinstance(item, (list, dict)) or isinstance(item, bool) or item is None:
+                self.error(key, f"each entry of '{key}' must be text, not {_describe(item)}")
+                continue
+            text = str(item).strip()
+            if text and text not in result:
+                result.append(text)
+        return result
+
+    def when(self, key: str, tz: Any, required: bool = False) -> datetime | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.error(key, f"'{key}' is required; add a line '{key}: YYYY-MM-DD HH:MM'")
+            return None
+        parsed = parse_datetime(self.data[key], tz)
+        if isinstance(parsed, str):
+            self.error(key, f"'{key}' is {parsed}")
+            return None
+        return parsed
+
+    def slug(self, mode: str) -> str | None:
+        if "slug" in self.data:
+            value = self.data["slug"]
+            if not isinstance(value, str):
+                self.error("slug", f"'slug' must be text, not {_describe(value)}")
+                return None
+            problem = check_slug(value)
+            if problem:
+                self.error("slug", f"'slug' {problem}: {value!r}")
+                return None
+            return value
+        slug = make_slug(self.source.stem, mode)
+        if not slug:
+            self.problems.error(
+                self.source.path, 1, "file name gives an empty URL slug; rename the file or add 'slug:'"
+            )
+            return None
+        return slug
+
+    def image(self) -> Image | None:
+        src = self.text("image")
+        if not src:
+            return None
+        alt = self.text("image_alt")
+        if not alt:
+            self.warning("image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it")
+        return Image(src, alt, self.text("image_caption"))
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return repr(value) if isinstance(value, str) else f"'{value}'"
+
+
+def _topics(sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems) -> tuple[Topic, ...]:
+    topics: dict[str, Topic] = {}
+    for source in sources:
+        f = _Fields(source, TOPIC_KEYS, problems)
+        slug = f.slug(config.slug_mode)
+        title = f.text("title", required=True)
+        summary = f.text("summary")
+        if not summary:
+            f.warning(
+                "summary",
+                "topic has no 'summary': the In Focus card would be empty; write one or two sentences",
+            )
+        order = f.data.get("order", 0)
+        if not isinstance(order, int) or isinstance(order, bool):
+            f.error("order", f"'order' must be a whole number, not {_describe(order)}")
+            order = 0
+        if slug is None or not title:
+            continue
+        if slug in topics:
+            f.error("title", f"topic '{slug}' is defined twice (also in {topics[slug].source})")
+            continue
+        rendered = markup.render(source.body)
+        topics[slug] = Topic(
+            slug, title, summary, order, rendered.html, f.image(),
+            permalink(config, "topic", topic=slug), source.path,
+        )  # fmt: skip
+    return tuple(sorted(topics.values(), key=lambda t: (t.order, t.title.casefold(), t.slug)))
+
+
+def _pages(sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems) -> tuple[Page, ...]:
+    pages: dict[str, Page] = {}
+    for source in sources:
+        f = _Fields(source, PAGE_KEYS, problems)
+        slug = f.slug(config.slug_mode)
+        title = f.text("title", required=True)
+        if f.flag("draft") or slug is None or not title:
+            continue
+        if slug in pages:
+            f.error("slug", f"page '{slug}' is defined twice (also in {pages[slug].source})")
+            continue
+        rendered = markup.render(source.body)
+        summary = f.text("summary") or shorten(rendered.first_paragraph)
+        pages[slug] = Page(slug, title, summary, rendered.html, permalink(config, "page", slug=slug), source.path)
+    return tuple(sorted(pages.values(), key=lambda p: p.slug))
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """An article read and checked on its own, before tags and related are joined up."""
+
+    article: Article
+    tag_names: tuple[tuple[str, int], ...]  # display text, line
+    related: tuple[str, ...]
+    related_line: int
+    source: Source
+
+
+class _ArticleReader:
+    def __init__(
+        self,
+        config: SiteConfig,
+        now: datetime,
+        sections: tuple[Section, ...],
+        topics: tuple[Topic, ...],
+        markup: Markup,
+        problems: Problems,
+    ) -> None:
+        self.config = config
+        self.now = now
+        self.sections = {s.slug: s for s in sections}
+        self.topics = {t.slug: t for t in topics}
+        self.markup = markup
+        self.problems = problems
+        self.tz = config.tz
+
+    def read(self, source: Source) -> _Parsed | None:
+        f = _Fields(source, ARTICLE_KEYS, self.problems)
+        before = len(self.problems.errors)
+        title = f.text("title", required=True)
+        date = f.when("date", self.tz, required=True)
+        updated = f.when("updated", self.tz)
+        if date and updated and updated < date:
+            f.warning("updated", "'updated' is before 'date'; it is ignored")
+            updated = None
+        section = self._section(f)
+        slug = f.slug(self.config.slug_mode)
+        topics = self._topics(f)
+        tag_line = f.line("tags")
+        tag_names = tuple((name, tag_line) for name in f.text_list("tags"))
+        related = tuple(f.text_list("related"))
+        authors = tuple(Author(make_slug(n, self.config.slug_mode), n) for n in f.text_list("author"))
+        aliases = self._aliases(f)
+        image = f.image()
+        editors_choice = f.flag("editors_choice")
+        draft = f.flag("draft")
+        explicit_summary = f.text("summary")
+        if len(self.problems.errors) > before or date is None or section is None or slug is None:
+            return None
+        rendered = self.markup.render(source.body)
+        status = "draft" if draft else "scheduled" if date > self.now else "published"
+        local = date.astimezone(self.tz)
+        url = permalink(
+            self.config, "article", section=section.slug, year=f"{local.year:04d}",
+            month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug,
+        )  # fmt: skip
+        article = Article(
+            slug=slug,
+            title=title,
+            date=local,
+            updated=updated.astimezone(self.tz) if updated else None,
+            section=section,
+            tags=(),
+            topics=topics,
+            authors=authors,
+            summary=explicit_summary or shorten(rendered.first_paragraph),
+            body_html=rendered.html,
+            reading_minutes=rendered.reading_minutes,
+            image=image,
+            editors_choice=editors_choice,
+            status=status,
+            url=url,
+            source=source.path,
+            aliases=aliases,
+            extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
+        )
+        return _Parsed(article, tag_names, related, f.line("related"), source)
+
+    def _section(self, f: _Fields) -> Section | None:
+        if "section" not in f.data or f.data["section"] is None:
+            return next(iter(self.sections.values()))
+        name = f.text("section")
+        key = make_slug(name, self.config.slug_mode)
+        if key in self.sections:
+            return self.sections[key]
+        f.error(
+            "section",
+            f"unknown section '{name}'{did_you_mean(key, self.sections)}; "
+            f"declared in site.yaml: {', '.join(self.sections)}",
+        )
+        return None
+
+    def _topics(self, f: _Fields) -> tuple[Topic, ...]:
+        found = []
+        for name in f.text_list("topics"):
+            if name in self.topics:
+                found.append(self.topics[name])
+            else:
+                f.error(
+                    "topics",
+                    f"unknown topic '{name}'{did_you_mean(name, self.topics)}; "
+                    f"topics are the files in content/topics/ (add content/topics/{name}.md to create it)",
+                )
+        return tuple(found)
+
+    def _aliases(self, f: _Fields) -> tuple[str, ...]:
+        aliases = []
+        for alias in f.text_list("aliases"):
+            if not alias.startswith("/") or output_path(alias) is None:
+                f.error("aliases", f"alias must be a site path like '/old/path/': {alias!r}")
+            else:
+                aliases.append(alias)
+        return tuple(aliases)
+
+
+def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -> dict[str, Tag]:
+    """One Tag per slug; spellings that differ only in case or accents are merged, with a warning."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in parsed:
+        for name, line in p.tag_names:
+            slug = make_slug(name, config.slug_mode)
+            if slug:
+                spellings[slug][name] += 1
+            else:
+                problems.error(p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+    tags = {
+        slug: Tag(slug, min(counts, key=lambda n: (-counts[n], n)), permalink(config, "tag", tag=slug))
+        for slug, counts in spellings.items()
+    }
+    warned: set[str] = set()
+    for p in parsed:
+        for name, line in p.tag_names:
+            tag = tags.get(make_slug(name, config.slug_mode))
+            if tag and name != tag.name and name not in warned:
+                warned.add(name)
+                problems.warning(
+                    p.source.path,
+                    line,
+                    f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, shown as '{tag.name}'",
+                )
+    return tags
+
+
+def _finish(parsed: _Parsed, tags: dict[str, Tag], mode: str) -> Article:
+    slugs = dict.fromkeys(make_slug(name, mode) for name, _ in parsed.tag_names)
+    return replace(parsed.article, tags=tuple(tags[s] for s in slugs if s in tags))
+
+
+def _check_unique(articles: list[Article], problems: Problems) -> None:
+    by_slug: dict[str, Article] = {}
+    by_url: dict[str, Article] = {}
+    for article in articles:
+        if article.slug in by_slug:
+            problems.error(
+                article.source, 1,
+                f"two articles have the slug '{article.slug}': this one and "
+                f"{by_slug[article.slug].source}; give one a different file name or 'slug:'",
+            )  # fmt: skip
+        else:
+            by_slug[article.slug] = article
+        if article.url in by_url and by_url[article.url].slug != article.slug:
+            problems.error(
+                article.source, 1,
+                f"two articles have the URL {article.url}: this one and {by_url[article.url].source}",
+            )  # fmt: skip
+        else:
+            by_url.setdefault(article.url, article)
+
+
+def _explicit_related(
+    parsed: list[_Parsed], known: set[str], visible: set[str], problems: Problems
+) -> dict[str, tuple[str, ...]]:
+    explicit: dict[str, tuple[str, ...]] = {}
+    for p in parsed:
+        chosen = []
+        for slug in p.related:
+            if slug == p.article.slug:
+                problems.warning(p.source.path, p.related_line, f"article lists itself in 'related': '{slug}'")
+            elif slug not in known:
+                problems.error(
+                    p.source.path,
+                    p.related_line,
+                    f"related article '{slug}' does not exist{did_you_mean(slug, known)}; "
+                    "'related' lists article slugs (file names without .md)",
+                )
+            elif slug in visible:
+                chosen.append(slug)
+        explicit[p.article.slug] = tuple(chosen)
+    return explicit

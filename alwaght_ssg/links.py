@@ -1,0 +1,56 @@
+"""Internal links in rendered pages -> warnings for those that lead nowhere.
+
+Input: each page's HTML and where it came from, the set of output files.
+Output: a warning per broken internal link (an editor's link in a body to an
+article that was renamed, say). External links are not fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from .problems import Problems
+from .urls import output_path
+
+_LINK = re.compile(rb"""\s(?:href|src)="([^"]*)\"""")
+
+
+def check_links(
+    pages: Iterable[tuple[str, bytes]],
+    files: set[PurePosixPath],
+    base_path: str,
+    problems: Problems,
+) -> None:
+    """`pages` are (source file, HTML); `files` every output path, pages and static.
+
+    A broken link in the theme shows on every page: it is reported once, at
+    the first source in order, with the number of other files that have it.
+    """
+    broken: dict[str, set[str]] = defaultdict(set)
+    for source, html in pages:
+        for match in _LINK.finditer(html):
+            target = _target(match.group(1).decode("utf-8", "replace"), base_path)
+            if target is None:
+                continue
+            path = output_path(target)
+            if path is None or (path not in files and path / "index.html" not in files):
+                broken[target].add(source)
+    for target, sources in sorted(broken.items()):
+        first, *others = sorted(sources)
+        also = f" (also in {len(others)} other file{'s' if len(others) > 1 else ''})" if others else ""
+        problems.warning(first, 0, f"link to {target} leads to no page or file of the site{also}")
+
+
+def _target(href: str, base_path: str) -> str | None:
+    """The site path an href points at, or None for external and in-page links."""
+    parts = urlsplit(href.replace("&amp;", "&"))
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    path = unquote(parts.path)
+    if not path.startswith(base_path):
+        return path
+    return "/" + path[len(base_path) :]

@@ -1,0 +1,126 @@
+"""content/ -> source files: front matter and body, in a fixed order.
+
+Input: the site folder. Output: `Sources`, one `Source` per Markdown file
+(articles at any depth, topics, pages), sorted by path so that nothing depends
+on the file system's order. Unreadable, binary, non-UTF-8 or oversized files
+and broken front matter become problems; the rest of the files still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problems
+from .yamlread import YamlDoc, read_yaml, split_front_matter
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+KINDS = ("articles", "topics", "pages")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # relative to the site folder, with forward slashes
+    meta: YamlDoc
+    body: str
+    body_line: int
+    digest: str
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+
+@dataclass(frozen=True)
+class Sources:
+    articles: tuple[Source, ...]
+    topics: tuple[Source, ...]
+    pages: tuple[Source, ...]
+
+
+def read_sources(root: Path, problems: Problems) -> Sources:
+    found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
+    loaded = {
+        kind: tuple(s for p in paths if (s := read_source(root, p, problems)))
+        for kind, paths in found.items()
+    }
+    return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
+
+
+def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
+    """Markdown files below `folder`, sorted; links that lead outside the site are refused."""
+    if not folder.is_dir():
+        return []
+    real_root = root.resolve()
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                problems.error(
+                    _rel(root, path), 0, "is a link to a file outside the site; copy the file in instead"
+                )
+                continue
+            files.append(path)
+    return sorted(files)
+
+
+def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
+    rel = _rel(root, path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                rel,
+                0,
+                f"file is too large ({size / 1048576:.1f} MB); the limit is "
+                f"{MAX_FILE_BYTES // 1048576} MB",
+            )
+            return None
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.error(rel, 0, "file disappeared while the site was being read")
+        return None
+    except OSError as exc:
+        problems.error(rel, 0, f"cannot read file: {exc.strerror or exc}")
+        return None
+    text = decode(raw, rel, problems)
+    if text is None:
+        return None
+    split = split_front_matter(text, rel, problems)
+    if split is None:
+        return None
+    meta = read_yaml(split.yaml_text, rel, problems, first_line=split.yaml_line)
+    if meta is None:
+        return None
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return Source(rel, meta, split.body, split.body_line, digest)
+
+
+def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
+    """UTF-8 text (a byte-order mark is dropped), or a problem saying how to fix it."""
+    if b"\x00" in raw:
+        problems.error(rel, 0, "is a binary file, not Markdown text")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            rel,
+            line,
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        )
+        return None
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,85 @@
+"""Routes -> HTML bytes through the Jinja2 theme.
+
+Input: the `Site`, its routes and the theme folders (the site's `templates/`
+first, then the default theme). Output: the bytes of each page. Jinja runs with
+autoescaping and StrictUndefined, so a typo in a template is an error at
+`templates/x.html:LINE` instead of a silent blank.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from .i18n import Language
+from .model import Site
+from .problems import Problems
+from .routes import Route
+from .urls import absolute_url, site_url
+
+
+class Renderer:
+    def __init__(self, site: Site, template_dirs: list[Path], language: Language) -> None:
+        self.site = site
+        self.template_dirs = template_dirs
+        config = site.config
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(
+            url=lambda u: site_url(config, u),
+            absurl=lambda u: absolute_url(config, u),
+            longdate=language.long_date,
+            clock=language.time,
+            monthname=language.month,
+            number=language.number,
+        )
+        env.globals.update(
+            site=site,
+            config=config,
+            t=language.word,
+            lang=language.code,
+            dir=language.direction,
+        )
+        self.env = env
+
+    def render(self, route: Route, problems: Problems) -> bytes | None:
+        try:
+            template = self.env.get_template(route.template)
+            return template.render(page=route.view).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(self._where(exc.filename), exc.lineno, f"template syntax: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            problems.error(
+                f"templates/{route.template}", 0,
+                f"template not found: {exc.name}; add it to templates/ or fix the name",
+            )  # fmt: skip
+        except jinja2.TemplateError as exc:
+            path, line = self._frame(exc)
+            problems.error(path, line, f"template error: {exc.message} (rendering {route.url})")
+        return None
+
+    def _where(self, filename: str | None) -> str:
+        if not filename:
+            return "templates"
+        path = Path(filename)
+        for folder in self.template_dirs:
+            if path.is_relative_to(folder):
+                rel = path.relative_to(folder).as_posix()
+                root = self.site.config.root
+                return f"templates/{rel}" if folder.parent == root else f"{folder.as_posix()}/{rel}"
+        return filename
+
+    def _frame(self, exc: BaseException) -> tuple[str, int]:
+        """The innermost template frame of a rendering error (Jinja rewrites tracebacks)."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                return self._where(frame.filename), frame.lineno or 0
+        return "templates", 0

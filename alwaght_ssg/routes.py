@@ -1,0 +1,217 @@
+"""Site -> every page the site will have: URL, output path, template, view.
+
+Input: the frozen `Site`. Output: a tuple of `Route`s, each carrying the one
+page-view object its template receives (the template's contract). Output
+paths are checked here, before anything is written: each must stay inside the
+output folder and no two pages may claim the same file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .model import Article, ArchiveMonth, Page, Section, Site, Tag, Topic
+from .problems import Problems
+from .urls import output_path, paged
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    first_url: str
+
+    def url(self, number: int) -> str:
+        return paged(self.first_url, number)
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.total else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(n, self.url(n)) for n in range(1, self.total + 1)]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    url: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    url: str
+    title: str
+    description: str
+    article: Article
+    related: tuple[Article, ...]
+    newer: Article | None  # in the same section
+    older: Article | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a section, tag, topic or archive month listing."""
+
+    url: str
+    title: str
+    description: str
+    kind: str  # "section", "tag", "topic" or "archive"
+    subject: Section | Tag | Topic | ArchiveMonth
+    articles: tuple[Article, ...]
+    pager: Pager
+
+
+@dataclass(frozen=True)
+class TagsPage:
+    url: str
+    title: str
+    description: str
+    entries: tuple[tuple[Tag, int], ...]
+
+
+@dataclass(frozen=True)
+class TopicsPage:
+    url: str
+    title: str
+    description: str
+    entries: tuple[tuple[Topic, int], ...]
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    url: str
+    title: str
+    description: str
+    months: tuple[ArchiveMonth, ...]
+
+
+@dataclass(frozen=True)
+class StandalonePage:
+    url: str
+    title: str
+    description: str
+    page: Page
+
+
+@dataclass(frozen=True)
+class NotFoundPage:
+    url: str
+    title: str
+    description: str
+
+
+View = HomePage | ArticlePage | ListPage | TagsPage | TopicsPage | ArchivePage | StandalonePage | NotFoundPage
+
+
+@dataclass(frozen=True)
+class Route:
+    url: str
+    path: PurePosixPath
+    template: str
+    view: View
+    source: str  # the file this page comes from, for collision messages
+
+
+TAGS_URL = "/tags/"
+TOPICS_URL = "/topics/"
+ARCHIVE_URL = "/archive/"
+NOT_FOUND_URL = "/404.html"
+
+
+def plan(site: Site, problems: Problems) -> tuple[Route, ...]:
+    routes: list[Route] = []
+    taken: dict[PurePosixPath, Route] = {}
+    for url, template, view, source in _pages(site):
+        path = output_path(url)
+        if path is None:
+            problems.error(source, 0, f"URL {url!r} would be written outside the output folder")
+            continue
+        route = Route(url, path, template, view, source)
+        if path in taken:
+            problems.error(
+                source, 0, f"URL {url} is also the URL of {taken[path].source}; change one of their slugs"
+            )
+            continue
+        taken[path] = route
+        routes.append(route)
+    _warn_case_collisions(routes, problems)
+    return tuple(routes)
+
+
+def _warn_case_collisions(routes: list[Route], problems: Problems) -> None:
+    folded: dict[str, Route] = {}
+    for route in routes:
+        key = str(route.path).casefold()
+        if key in folded and folded[key].path != route.path:
+            problems.warning(
+                route.source, 0,
+                f"URL {route.url} differs from {folded[key].url} ({folded[key].source}) only "
+                "by letter case; they collide on case-insensitive hosts",
+            )  # fmt: skip
+        folded.setdefault(key, route)
+
+
+def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
+    config = site.config
+    yield "/", "home.html", HomePage("/", config.title, config.description or config.tagline), "site.yaml"
+    for article in site.articles:
+        yield article.url, "article.html", _article_page(site, article), article.source
+    for section in site.sections:
+        articles = site.by_section.get(section.slug, ())
+        yield from _listing(site, "section", section, section.title, section.description, articles, "site.yaml")
+    for tag in site.tags:
+        yield from _listing(site, "tag", tag, tag.name, "", site.by_tag[tag.slug], "site.yaml")
+    for topic in site.topics:
+        articles = site.by_topic.get(topic.slug, ())
+        yield from _listing(site, "topic", topic, topic.title, topic.summary, articles, topic.source)
+    for month in site.months:
+        articles = site.by_month[(month.year, month.month)]
+        yield from _listing(site, "archive", month, "", "", articles, "site.yaml")
+    tag_entries = tuple((t, len(site.by_tag[t.slug])) for t in site.tags)
+    yield TAGS_URL, "tags.html", TagsPage(TAGS_URL, "", "", tag_entries), "site.yaml"
+    topic_entries = tuple((t, site.count("topic", t.slug)) for t in site.topics)
+    yield TOPICS_URL, "topics.html", TopicsPage(TOPICS_URL, "", "", topic_entries), "site.yaml"
+    yield ARCHIVE_URL, "archive.html", ArchivePage(ARCHIVE_URL, "", "", site.months), "site.yaml"
+    for page in site.pages:
+        yield page.url, "page.html", StandalonePage(page.url, page.title, page.summary, page), page.source
+    yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"
+
+
+def _article_page(site: Site, article: Article) -> ArticlePage:
+    siblings = site.by_section.get(article.section.slug, ())
+    index = next(i for i, a in enumerate(siblings) if a is article)
+    newer = siblings[index - 1] if index > 0 else None
+    older = siblings[index + 1] if index + 1 < len(siblings) else None
+    return ArticlePage(
+        article.url, article.title, article.summary, article,
+        site.related.get(article.slug, ()), newer, older,
+    )  # fmt: skip
+
+
+def _listing(
+    site: Site,
+    kind: str,
+    subject: Section | Tag | Topic | ArchiveMonth,
+    title: str,
+    description: str,
+    articles: tuple[Article, ...],
+    source: str,
+) -> Iterator[tuple[str, str, View, str]]:
+    """Page 1 at the bare URL, then /page/N/; an empty listing still gets its page 1."""
+    per_page = site.config.per_page
+    total = max(1, math.ceil(len(articles) / per_page))
+    for number in range(1, total + 1):
+        pager = Pager(number, total, subject.url)
+        chunk = articles[(number - 1) * per_page : number * per_page]
+        url = pager.url(number)
+        yield url, "list.html", ListPage(url, title, description, kind, subject, chunk, pager), source

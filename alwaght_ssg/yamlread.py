@@ -1,0 +1,206 @@
+"""The one YAML reader: front matter and site.yaml, safe and bounded.
+
+Input: text (and where it sits in its file). Output: a `YamlDoc` holding the
+top-level mapping and the line of every top-level key, or problems. PyYAML's
+safe loader is used (its C version where libyaml is present); on top of it we
+detect duplicate keys (PyYAML silently keeps the last), refuse documents that
+expand past a node budget (alias bombs) and refuse oversized text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same
+    _Composer: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Composer = yaml.SafeLoader
+
+MAX_YAML_CHARS = 256 * 1024
+MAX_NODES = 20_000
+
+FRONT_MATTER_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    data: dict[str, Any]
+    lines: dict[str, int]
+    first_line: int
+
+    def line(self, key: str) -> int:
+        """The line of `key` (a dotted path), else of its nearest parent, else 1st."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return self.first_line
+
+
+@dataclass(frozen=True)
+class Split:
+    """A Markdown file cut into its front matter and body, with line numbers."""
+
+    yaml_text: str
+    yaml_line: int
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str, path: str, problems: Problems) -> Split | None:
+    """Cut `---`-fenced front matter off the top of a Markdown text."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        problems.error(
+            path,
+            1,
+            "no front matter: start the file with a line '---', then 'title:' and "
+            "'date:' lines, then a closing '---'",
+        )
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FRONT_MATTER_FENCE, "..."):
+            return Split(
+                yaml_text="\n".join(lines[1:index]),
+                yaml_line=2,
+                body="\n".join(lines[index + 1 :]),
+                body_line=index + 2,
+            )
+    problems.error(
+        path, 1, "front matter is never closed: add a line '---' after the last key"
+    )
+    return None
+
+
+def read_yaml(
+    text: str, path: str, problems: Problems, first_line: int = 1
+) -> YamlDoc | None:
+    """Parse one YAML mapping; report every problem against `path`."""
+    if len(text) > MAX_YAML_CHARS:
+        problems.error(
+            path,
+            first_line,
+            f"YAML block is too large ({len(text):,} characters); the limit is "
+            f"{MAX_YAML_CHARS:,}",
+        )
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Composer)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(path, line, f"invalid YAML: {_explain(exc)}")
+        return None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        problems.error(path, first_line, f"invalid YAML: {exc}")
+        return None
+    if node is None:
+        return YamlDoc({}, {}, first_line)
+    if not isinstance(node, yaml.MappingNode):
+        problems.error(
+            path,
+            first_line + node.start_mark.line,
+            "expected 'key: value' lines, found a "
+            + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
+        )
+        return None
+    if _count_nodes(node) > MAX_NODES:
+        problems.error(
+            path,
+            first_line,
+            f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); "
+            "write the values out plainly",
+        )
+        return None
+    duplicates = _duplicate_keys(node, path, first_line, problems)
+    if duplicates:
+        return None
+    try:
+        data = yaml.SafeLoader("").construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(path, line, f"invalid YAML: {_explain(exc)}")
+        return None
+    lines: dict[str, int] = {}
+    _key_lines(node, "", first_line, lines)
+    clean = {str(k): v for k, v in data.items()}
+    return YamlDoc(clean, lines, first_line)
+
+
+def _key_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int]) -> None:
+    """Record the line of every key as a dotted path: `related.count`, `sections.0.slug`."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                name = f"{prefix}{key.value}"
+                out.setdefault(name, first_line + key.start_mark.line)
+                _key_lines(value, name + ".", first_line, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            name = f"{prefix}{index}"
+            out.setdefault(name, first_line + item.start_mark.line)
+            _key_lines(item, name + ".", first_line, out)
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or str(exc)
+    if "'\\t'" in problem:
+        return "a tab character; indent YAML with spaces"
+    if exc.context:
+        return f"{problem} ({exc.context})"
+    return problem
+
+
+def _count_nodes(root: yaml.Node) -> int:
+    """Count nodes as a full expansion would, stopping just past the budget."""
+    seen = 0
+    stack: list[yaml.Node] = [root]
+    while stack and seen <= MAX_NODES:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return seen
+
+
+def _duplicate_keys(
+    root: yaml.MappingNode, path: str, first_line: int, problems: Problems
+) -> bool:
+    found = False
+    stack: list[yaml.Node] = [root]
+    visited: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                stack.append(value)
+                if not isinstance(key, yaml.ScalarNode):
+                    continue
+                line = first_line + key.start_mark.line
+                if key.value in first:
+                    found = True
+                    problems.error(
+                        path,
+                        line,
+                        f"duplicate key '{key.value}' (first at line "
+                        f"{first[key.value]}); keep one of them",
+                    )
+                else:
+                    first[key.value] = line
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return found

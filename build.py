@@ -1,0 +1,12 @@
+"""Build this repository's own site (the example newsroom) into public/.
+
+    python build.py [build options]     # same options as `alwaght-ssg build`
+"""
+
+import sys
+from pathlib import Path
+
+from alwaght_ssg.cli import build_main
+
+if __name__ == "__main__":
+    sys.exit(build_main(site=Path(__file__).resolve().parent))
