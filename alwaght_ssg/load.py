@@ -63,7 +63,7 @@ def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
             path = Path(dirpath) / name
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.error(
-                    _rel(root, path), 0, "is a link to a file outside the site; copy the file in instead"
+                    _rel(root, path), 0, "file is a link to a file outside the site; copy the file in instead"
                 )
                 continue
             files.append(path)
@@ -105,7 +105,7 @@ def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
     """UTF-8 text (a byte-order mark is dropped), or a problem saying how to fix it."""
     if b"\x00" in raw:
-        problems.error(rel, 0, "is a binary file, not Markdown text")
+        problems.error(rel, 0, "file is binary, not Markdown text")
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -114,7 +114,7 @@ def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
         problems.error(
             rel,
             line,
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
         )
         return None
 

@@ -71,4 +71,5 @@ def init_site(target: Path) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target} already exists and is not empty; choose a new folder")
     shutil.copytree(STARTER, target, dirs_exist_ok=True)
+    (target / ".gitignore").write_text("public/\n.cache/\n", encoding="utf-8")
     return target

@@ -23,6 +23,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_YAML_CHARS = 256 * 1024
 MAX_NODES = 20_000
+MAX_DEPTH = 50
+KEY_LINE_DEPTH = 4  # deep enough for every setting; deeper values point at their parent
 
 FRONT_MATTER_FENCE = "---"
 
@@ -99,6 +101,9 @@ def read_yaml(
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         problems.error(path, first_line, f"invalid YAML: {exc}")
         return None
+    except RecursionError:
+        problems.error(path, first_line, "YAML is nested too deeply; flatten the lists and mappings")
+        return None
     if node is None:
         return YamlDoc({}, {}, first_line)
     if not isinstance(node, yaml.MappingNode):
@@ -109,13 +114,9 @@ def read_yaml(
             + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
         )
         return None
-    if _count_nodes(node) > MAX_NODES:
-        problems.error(
-            path,
-            first_line,
-            f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); "
-            "write the values out plainly",
-        )
+    refused = _too_big(node)
+    if refused:
+        problems.error(path, first_line, refused)
         return None
     duplicates = _duplicate_keys(node, path, first_line, problems)
     if duplicates:
@@ -127,50 +128,59 @@ def read_yaml(
         line = first_line + (mark.line if mark else 0)
         problems.error(path, line, f"invalid YAML: {_explain(exc)}")
         return None
+    except RecursionError:
+        problems.error(path, first_line, "YAML is nested too deeply; flatten the lists and mappings")
+        return None
     lines: dict[str, int] = {}
     _key_lines(node, "", first_line, lines)
     clean = {str(k): v for k, v in data.items()}
     return YamlDoc(clean, lines, first_line)
 
 
-def _key_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int]) -> None:
-    """Record the line of every key as a dotted path: `related.count`, `sections.0.slug`."""
+def _key_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int], depth: int = 0) -> None:
+    """Record the line of each key as a dotted path: `related.count`, `sections.0.slug`."""
+    if depth > KEY_LINE_DEPTH:
+        return
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 name = f"{prefix}{key.value}"
                 out.setdefault(name, first_line + key.start_mark.line)
-                _key_lines(value, name + ".", first_line, out)
+                _key_lines(value, name + ".", first_line, out, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             name = f"{prefix}{index}"
             out.setdefault(name, first_line + item.start_mark.line)
-            _key_lines(item, name + ".", first_line, out)
+            _key_lines(item, name + ".", first_line, out, depth + 1)
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or str(exc)
-    if "'\\t'" in problem:
-        return "a tab character; indent YAML with spaces"
+    if "tab" in problem:
+        return f"{problem}; indent YAML with spaces, not tabs"
     if exc.context:
         return f"{problem} ({exc.context})"
     return problem
 
 
-def _count_nodes(root: yaml.Node) -> int:
-    """Count nodes as a full expansion would, stopping just past the budget."""
+def _too_big(root: yaml.Node) -> str | None:
+    """Why a document is refused: it expands past the node budget or nests too deep."""
     seen = 0
-    stack: list[yaml.Node] = [root]
-    while stack and seen <= MAX_NODES:
-        node = stack.pop()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
         seen += 1
+        if seen > MAX_NODES:
+            return f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); write the values out plainly"
+        if depth > MAX_DEPTH:
+            return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the lists and mappings"
         if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-    return seen
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+    return None
 
 
 def _duplicate_keys(

@@ -1,0 +1,60 @@
+"""Shared test helpers: tiny sites written into tmp_path, a fixed now, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW_ISO = "2026-11-26T12:00:00+00:00"
+
+MINIMAL_CONFIG = """\
+title: Test Desk
+base_url: https://news.example.org/
+timezone: UTC
+"""
+
+
+def write_site(root: Path, files: dict[str, str], config: str | None = MINIMAL_CONFIG) -> Path:
+    """Write a site folder: `files` maps relative paths to text (dedented)."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "site.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def article(title: str = "A headline", date: str = "2026-11-20 09:00", body: str = "Lead paragraph.", **meta: str) -> str:
+    """Front matter + body for an article; extra keys are written as given (YAML text)."""
+    lines = ["---", f'title: "{title}"', f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in meta.items()]
+    lines += ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "alwaght_ssg", *map(str, args)],
+        cwd=cwd or REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    return tmp_path / "site"
