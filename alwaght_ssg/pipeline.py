@@ -24,7 +24,7 @@ from .problems import Problems
 from .render import Renderer
 from .routes import plan
 from .theme import static_dirs, template_dirs
-from .write import check_output, publish
+from .write import publish
 
 
 class Status(Enum):
@@ -93,6 +93,8 @@ def build(options: BuildOptions) -> BuildResult:
             html = renderer.render(route, problems)
             if html is not None:
                 pages.append((route.path, html))
+    if problems.has_errors():
+        return failed(Status.CONTENT_ERRORS)
     with stage("links"):
         files = {path for path, _ in pages} | _static_files(root)
         sources_of = {route.path: route.source for route in routes}
@@ -115,5 +117,3 @@ def _static_files(root: Path) -> set[PurePosixPath]:
         )
     return files
 
-
-__all__ = ["BuildOptions", "BuildResult", "Status", "build", "check_output"]

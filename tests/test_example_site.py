@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 import yaml
+
 from conftest import NOW_ISO, REPO, run_cli
 
 LINK = re.compile(r"""\s(?:href|src)="([^"]*)\"""")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import NOW_ISO, article, run_cli, write_site
 
 
