@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -86,17 +86,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _now(text: str | None) -> datetime:
-    if text:
-        parsed = parse_datetime(text, timezone.utc)
+    if text is not None:
+        parsed = parse_datetime(text, UTC)
         if isinstance(parsed, str):
-            raise UsageError(f"--now {parsed}")
+            raise UsageError(f"--now is {parsed}")
         return parsed
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         if not epoch.isdigit():
             raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
         return from_epoch(int(epoch))
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _options(args: argparse.Namespace, out: Path | None) -> BuildOptions:

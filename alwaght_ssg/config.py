@@ -95,9 +95,7 @@ class SiteConfig:
     timezone: str = "UTC"
     slug_mode: str = "transliterate"
     date_format: str = "EEEE d MMMM y"
-    sections: tuple[SectionConfig, ...] = tuple(
-        SectionConfig(s, t) for s, t in DEFAULT_SECTIONS
-    )
+    sections: tuple[SectionConfig, ...] = tuple(SectionConfig(s, t) for s, t in DEFAULT_SECTIONS)
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
     per_page: int = 20
     home_news: int = 10
@@ -155,8 +153,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.error(
-            CONFIG_FILE, 0, f"no {CONFIG_FILE} in {root}: is this a site folder? "
-            "('alwaght-ssg init DIR' makes a new one)"
+            CONFIG_FILE,
+            0,
+            f"no {CONFIG_FILE} in {root}: is this a site folder? ('alwaght-ssg init DIR' makes a new one)",
         )
         return None
     except (OSError, UnicodeDecodeError) as exc:
@@ -192,9 +191,7 @@ class _Reader:
                     "settings for templates go under 'params:'",
                 )
 
-    def value(
-        self, table: dict[str, Any], key: str, prefix: str, kind: type, default: Any
-    ) -> Any:
+    def value(self, table: dict[str, Any], key: str, prefix: str, kind: type, default: Any) -> Any:
         if key not in table or table[key] is None:
             return default
         value = table[key]

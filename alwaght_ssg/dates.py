@@ -10,7 +10,7 @@ without a time is the start of that day.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 EXPECTED = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, optionally with a zone like +03:00"
 
@@ -46,4 +46,4 @@ def _glue_offset(match: re.Match[str]) -> str:
 
 
 def from_epoch(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -59,7 +59,7 @@ def build_site(
     visibility: Visibility = Visibility(),
     markup: Markup | None = None,
 ) -> Site:
-    markup = markup or Markup(config.slug_mode)
+    markup = markup or Markup(config.slug_mode, config.base_path)
     sections = tuple(
         Section(s.slug, s.title, s.description, permalink(config, "section", section=s.slug))
         for s in config.sections
@@ -80,9 +80,12 @@ def build_site(
     by_slug = {a.slug: a for a in articles}
     # An article that failed its own checks is still known: no second error for linking to it.
     known = set(by_slug) | {make_slug(s.stem, config.slug_mode) for s in sources.articles}
-    explicit = _explicit_related(parsed, known, {a.slug for a in visible}, problems)
+    explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
     related_slugs = compute_related(
-        [RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible],
+        [
+            RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags))
+            for a in visible
+        ],
         explicit,
         config.related,
     )
@@ -174,7 +177,7 @@ class _Fields:
                 else:
                     self.error(key, f"'{key}' is required; add a line '{key}: ...' to the front matter")
             return default
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
+        if isinstance(value, (bool, list, dict)):
             self.error(key, f"'{key}' must be text, not {_describe(value)}")
             return default
         text = str(value).strip()
@@ -201,11 +204,13 @@ class _Fields:
         elif isinstance(value, list):
             items = value
         else:
-            self.error(key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}")
+            self.error(
+                key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}"
+            )
             return []
         result: list[str] = []
         for item in items:
-            if isinstance(item, (list, dict)) or isinstance(item, bool) or item is None:
+            if isinstance(item, (list, dict, bool)) or item is None:
                 self.error(key, f"each entry of '{key}' must be text, not {_describe(item)}")
                 continue
             text = str(item).strip()
@@ -249,7 +254,9 @@ class _Fields:
             return None
         alt = self.text("image_alt")
         if not alt:
-            self.warning("image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it")
+            self.warning(
+                "image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it"
+            )
         return Image(src, alt, self.text("image_caption"))
 
 
@@ -265,7 +272,9 @@ def _describe(value: object) -> str:
     return repr(value) if isinstance(value, str) else f"'{value}'"
 
 
-def _topics(sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems) -> tuple[Topic, ...]:
+def _topics(
+    sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems
+) -> tuple[Topic, ...]:
     topics: dict[str, Topic] = {}
     for source in sources:
         f = _Fields(source, TOPIC_KEYS, problems)
@@ -294,7 +303,9 @@ def _topics(sources: Iterable[Source], config: SiteConfig, markup: Markup, probl
     return tuple(sorted(topics.values(), key=lambda t: (t.order, t.title.casefold(), t.slug)))
 
 
-def _pages(sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems) -> tuple[Page, ...]:
+def _pages(
+    sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems
+) -> tuple[Page, ...]:
     pages: dict[str, Page] = {}
     for source in sources:
         f = _Fields(source, PAGE_KEYS, problems)
@@ -307,7 +318,9 @@ def _pages(sources: Iterable[Source], config: SiteConfig, markup: Markup, proble
             continue
         rendered = markup.render(source.body)
         summary = f.text("summary") or shorten(rendered.first_paragraph)
-        pages[slug] = Page(slug, title, summary, rendered.html, permalink(config, "page", slug=slug), source.path)
+        pages[slug] = Page(
+            slug, title, summary, rendered.html, permalink(config, "page", slug=slug), source.path
+        )
     return tuple(sorted(pages.values(), key=lambda p: p.slug))
 
 
@@ -317,9 +330,17 @@ class _Parsed:
 
     article: Article
     tag_names: tuple[tuple[str, int], ...]  # display text, line
-    related: tuple[str, ...]
-    related_line: int
     source: Source
+
+
+@dataclass(frozen=True)
+class _RelatedRef:
+    """An article's `related` list, kept even when the article itself has errors."""
+
+    path: str
+    slug: str
+    related: tuple[str, ...]
+    line: int
 
 
 class _ArticleReader:
@@ -339,6 +360,7 @@ class _ArticleReader:
         self.markup = markup
         self.problems = problems
         self.tz = config.tz
+        self.refs: list[_RelatedRef] = []
 
     def read(self, source: Source) -> _Parsed | None:
         f = _Fields(source, ARTICLE_KEYS, self.problems)
@@ -354,7 +376,14 @@ class _ArticleReader:
         topics = self._topics(f)
         tag_line = f.line("tags")
         tag_names = tuple((name, tag_line) for name in f.text_list("tags"))
-        related = tuple(f.text_list("related"))
+        self.refs.append(
+            _RelatedRef(
+                source.path,
+                slug or make_slug(source.stem, self.config.slug_mode),
+                tuple(f.text_list("related")),
+                f.line("related"),
+            )
+        )
         authors = tuple(Author(make_slug(n, self.config.slug_mode), n) for n in f.text_list("author"))
         aliases = self._aliases(f)
         image = f.image()
@@ -390,7 +419,7 @@ class _ArticleReader:
             aliases=aliases,
             extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
         )
-        return _Parsed(article, tag_names, related, f.line("related"), source)
+        return _Parsed(article, tag_names, source)
 
     def _section(self, f: _Fields) -> Section | None:
         if "section" not in f.data or f.data["section"] is None:
@@ -438,7 +467,9 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
             if slug:
                 spellings[slug][name] += 1
             else:
-                problems.error(p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+                problems.error(
+                    p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from"
+                )
     tags = {
         slug: Tag(slug, min(counts, key=lambda n: (-counts[n], n)), permalink(config, "tag", tag=slug))
         for slug, counts in spellings.items()
@@ -452,7 +483,8 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
                 problems.warning(
                     p.source.path,
                     line,
-                    f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, shown as '{tag.name}'",
+                    f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, "
+                    f"shown as '{tag.name}'",
                 )
     return tags
 
@@ -484,22 +516,23 @@ def _check_unique(articles: list[Article], problems: Problems) -> None:
 
 
 def _explicit_related(
-    parsed: list[_Parsed], known: set[str], visible: set[str], problems: Problems
+    refs: list[_RelatedRef], known: set[str], visible: set[str], problems: Problems
 ) -> dict[str, tuple[str, ...]]:
     explicit: dict[str, tuple[str, ...]] = {}
-    for p in parsed:
+    for ref in refs:
         chosen = []
-        for slug in p.related:
-            if slug == p.article.slug:
-                problems.warning(p.source.path, p.related_line, f"article lists itself in 'related': '{slug}'")
+        for slug in ref.related:
+            if slug == ref.slug:
+                problems.warning(ref.path, ref.line, f"article lists itself in 'related': '{slug}'")
             elif slug not in known:
+                hint = did_you_mean(slug, known - {ref.slug})
                 problems.error(
-                    p.source.path,
-                    p.related_line,
-                    f"related article '{slug}' does not exist{did_you_mean(slug, known)}; "
+                    ref.path,
+                    ref.line,
+                    f"related article '{slug}' does not exist{hint}; "
                     "'related' lists article slugs (file names without .md)",
                 )
             elif slug in visible:
                 chosen.append(slug)
-        explicit[p.article.slug] = tuple(chosen)
+        explicit[ref.slug] = tuple(chosen)
     return explicit

@@ -42,7 +42,7 @@ class Language:
         return text.format(**values) if values else text
 
     def long_date(self, when: datetime) -> str:
-        """"Monday 21 April 2025", in the site's language."""
+        """ "Monday 21 April 2025", in the site's language."""
         return format_date(when, self.date_format, locale=self.locale)
 
     def time(self, when: datetime) -> str:

@@ -33,12 +33,13 @@ def check_links(
     broken: dict[str, set[str]] = defaultdict(set)
     for source, html in pages:
         for match in _LINK.finditer(html):
-            target = _target(match.group(1).decode("utf-8", "replace"), base_path)
+            href = match.group(1).decode("utf-8", "replace")
+            target = _target(href, base_path)
             if target is None:
                 continue
-            path = output_path(target)
+            path = output_path(target) if target.startswith("/") else None
             if path is None or (path not in files and path / "index.html" not in files):
-                broken[target].add(source)
+                broken[href if path is None else target].add(source)
     for target, sources in sorted(broken.items()):
         first, *others = sorted(sources)
         also = f" (also in {len(others)} other file{'s' if len(others) > 1 else ''})" if others else ""
@@ -46,11 +47,15 @@ def check_links(
 
 
 def _target(href: str, base_path: str) -> str | None:
-    """The site path an href points at, or None for external and in-page links."""
+    """The site path an href points at; None for external and in-page links.
+
+    A root-relative link outside the base path (`/archive/` on a site served
+    from `/newsroom/`) comes back without its leading slash: it leads nowhere.
+    """
     parts = urlsplit(href.replace("&amp;", "&"))
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
     path = unquote(parts.path)
     if not path.startswith(base_path):
-        return path
+        return path.lstrip("/")
     return "/" + path[len(base_path) :]

@@ -78,8 +78,7 @@ def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
             problems.error(
                 rel,
                 0,
-                f"file is too large ({size / 1048576:.1f} MB); the limit is "
-                f"{MAX_FILE_BYTES // 1048576} MB",
+                f"file is too large ({size / 1048576:.1f} MB); the limit is {MAX_FILE_BYTES // 1048576} MB",
             )
             return None
         raw = path.read_bytes()
@@ -105,7 +104,7 @@ def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
     """UTF-8 text (a byte-order mark is dropped), or a problem saying how to fix it."""
     if b"\x00" in raw:
-        problems.error(rel, 0, "file is binary, not Markdown text")
+        problems.error(rel, 0, "file is binary, not Markdown text; move it out of content/")
         return None
     try:
         return raw.decode("utf-8-sig")

@@ -19,6 +19,7 @@ EXTENSIONS = ["tables", "footnotes", "fenced_code", "attr_list", "toc", "smarty"
 WORDS_PER_MINUTE = 220
 SUMMARY_CHARS = 220
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ROOT_LINK = re.compile(r"""(\s(?:href|src)=")/(?!/)""")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Rendered:
 class Markup:
     """One reusable Markdown converter (building it is the slow part)."""
 
-    def __init__(self, slug_mode: str = "transliterate") -> None:
+    def __init__(self, slug_mode: str = "transliterate", base_path: str = "/") -> None:
+        self._base = base_path.rstrip("/")
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={
@@ -48,6 +50,9 @@ class Markup:
     def render(self, text: str) -> Rendered:
         self._md.reset()
         html = self._md.convert(text)
+        if self._base:
+            # Editors link to `/archive/`; on a site served from `/newsroom/` that must become `/newsroom/archive/`.
+            html = _ROOT_LINK.sub(lambda m: m.group(1) + self._base + "/", html)
         plain = _Text()
         plain.feed(html)
         return Rendered(html, plain.first_paragraph(), len(_WORD.findall(plain.all_text())))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .model import Article, ArchiveMonth, Page, Section, Site, Tag, Topic
+from .model import ArchiveMonth, Article, Page, Section, Site, Tag, Topic
 from .problems import Problems
 from .urls import output_path, paged
 
@@ -168,7 +168,9 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
         yield article.url, "article.html", _article_page(site, article), article.source
     for section in site.sections:
         articles = site.by_section.get(section.slug, ())
-        yield from _listing(site, "section", section, section.title, section.description, articles, "site.yaml")
+        yield from _listing(
+            site, "section", section, section.title, section.description, articles, "site.yaml"
+        )
     for tag in site.tags:
         yield from _listing(site, "tag", tag, tag.name, "", site.by_tag[tag.slug], "site.yaml")
     for topic in site.topics:

@@ -30,7 +30,7 @@ def check_slug(slug: str) -> str | None:
     if not slug:
         return "is empty"
     if slug != unicodedata.normalize("NFC", slug) or not _SAFE_SEGMENT.match(slug):
-        return "may use only letters, digits and hyphens"
+        return "may use only letters, digits, hyphens, underscores and dots"
     if slug.strip(".") == "" or slug.startswith("."):
         return "may not start with a dot"
     return None
@@ -68,4 +68,6 @@ def site_url(config: SiteConfig, url: str) -> str:
 
 def absolute_url(config: SiteConfig, url: str) -> str:
     """The full URL (for canonical links); root-relative when no origin is set."""
+    if "://" in url:
+        return url
     return config.origin + site_url(config, url)

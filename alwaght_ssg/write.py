@@ -68,7 +68,9 @@ def publish(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             written += 1
-        (staging / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
+        (staging / MARKER).write_text(
+            "This folder is written by alwaght-ssg; it is replaced on every build.\n"
+        )
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

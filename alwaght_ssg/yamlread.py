@@ -73,30 +73,24 @@ def split_front_matter(text: str, path: str, problems: Problems) -> Split | None
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    problems.error(
-        path, 1, "front matter is never closed: add a line '---' after the last key"
-    )
+    problems.error(path, 1, "front matter is never closed: add a line '---' after the last key")
     return None
 
 
-def read_yaml(
-    text: str, path: str, problems: Problems, first_line: int = 1
-) -> YamlDoc | None:
+def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> YamlDoc | None:
     """Parse one YAML mapping; report every problem against `path`."""
     if len(text) > MAX_YAML_CHARS:
         problems.error(
             path,
             first_line,
-            f"YAML block is too large ({len(text):,} characters); the limit is "
-            f"{MAX_YAML_CHARS:,}",
+            f"YAML block is too large ({len(text):,} characters); the limit is {MAX_YAML_CHARS:,}",
         )
         return None
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.error(path, line, f"invalid YAML: {_explain(exc)}")
+        line, message = _explain(exc, text)
+        problems.error(path, first_line + line, f"invalid YAML: {message}")
         return None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         problems.error(path, first_line, f"invalid YAML: {exc}")
@@ -124,9 +118,8 @@ def read_yaml(
     try:
         data = yaml.SafeLoader("").construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.error(path, line, f"invalid YAML: {_explain(exc)}")
+        line, message = _explain(exc, text)
+        problems.error(path, first_line + line, f"invalid YAML: {message}")
         return None
     except RecursionError:
         problems.error(path, first_line, "YAML is nested too deeply; flatten the lists and mappings")
@@ -154,13 +147,20 @@ def _key_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int
             _key_lines(item, name + ".", first_line, out, depth + 1)
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> str:
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line (0-based, within `text`) and an editor's wording of a parser error."""
     problem = exc.problem or str(exc)
-    if "tab" in problem:
-        return f"{problem}; indent YAML with spaces, not tabs"
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line if mark else 0
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+        return exc.context_mark.line, "the quoted value on this line is never closed; add the closing quote mark"
+    lines = text.splitlines()
+    at_tab = mark is not None and line < len(lines) and lines[line][mark.column : mark.column + 1] == "\t"
+    if at_tab or "'\\t'" in problem or "tab character" in problem:
+        return line, "found a tab character; indent YAML with spaces, not tabs"
     if exc.context:
-        return f"{problem} ({exc.context})"
-    return problem
+        return line, f"{problem} ({exc.context})"
+    return line, problem
 
 
 def _too_big(root: yaml.Node) -> str | None:
@@ -171,7 +171,10 @@ def _too_big(root: yaml.Node) -> str | None:
         node, depth = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            return f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); write the values out plainly"
+            return (
+                f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); "
+                "write the values out plainly"
+            )
         if depth > MAX_DEPTH:
             return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the lists and mappings"
         if isinstance(node, yaml.SequenceNode):
@@ -183,9 +186,7 @@ def _too_big(root: yaml.Node) -> str | None:
     return None
 
 
-def _duplicate_keys(
-    root: yaml.MappingNode, path: str, first_line: int, problems: Problems
-) -> bool:
+def _duplicate_keys(root: yaml.MappingNode, path: str, first_line: int, problems: Problems) -> bool:
     found = False
     stack: list[yaml.Node] = [root]
     visited: set[int] = set()
@@ -206,8 +207,7 @@ def _duplicate_keys(
                     problems.error(
                         path,
                         line,
-                        f"duplicate key '{key.value}' (first at line "
-                        f"{first[key.value]}); keep one of them",
+                        f"duplicate key '{key.value}' (first at line {first[key.value]}); keep one of them",
                     )
                 else:
                     first[key.value] = line
