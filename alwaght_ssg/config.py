@@ -40,6 +40,15 @@ PERMALINK_FIELDS: dict[str, frozenset[str]] = {
     "topic": frozenset({"topic"}),
     "archive": frozenset({"year", "month"}),
 }
+# Placeholders each permalink must use, or every page of its kind would share one URL.
+PERMALINK_REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("slug",),
+    "page": ("slug",),
+    "section": ("section",),
+    "tag": ("tag",),
+    "topic": ("topic",),
+    "archive": ("year", "month"),
+}
 DEFAULT_PERMALINKS = {
     "article": "/{section}/{year}/{month}/{slug}/",
     "page": "/{slug}/",
@@ -335,8 +344,8 @@ class _Reader:
                 )
             elif not (pattern.startswith("/") and pattern.endswith("/")):
                 self.error(key, f"'{key}' must start and end with '/': {pattern!r}")
-            elif "slug" in allowed and "{slug}" not in pattern:
-                self.error(key, f"'{key}' must contain {{slug}}: {pattern!r}")
+            elif missing := [p for p in PERMALINK_REQUIRED[kind] if f"{{{p}}}" not in pattern]:
+                self.error(key, f"'{key}' must contain {{{missing[0]}}}: {pattern!r}")
             else:
                 result[kind] = pattern
         return result

@@ -32,7 +32,7 @@ from .model import (
 )
 from .problems import Problems, did_you_mean
 from .related import RelatedInput, compute_related
-from .urls import check_slug, make_slug, output_path, permalink
+from .urls import check_slug, fold_key, make_slug, output_path, permalink
 
 ARTICLE_KEYS = frozenset({
     "title", "date", "updated", "section", "tags", "topics", "related", "summary",
@@ -79,7 +79,7 @@ def build_site(
     )
     by_slug = {a.slug: a for a in articles}
     # An article that failed its own checks is still known: no second error for linking to it.
-    known = set(by_slug) | {make_slug(s.stem, config.slug_mode) for s in sources.articles}
+    known = set(by_slug) | {ref.slug for ref in drafts.refs}
     explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
     related_slugs = compute_related(
         [
@@ -459,39 +459,41 @@ class _ArticleReader:
 
 
 def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -> dict[str, Tag]:
-    """One Tag per slug; spellings that differ only in case or accents are merged, with a warning."""
+    """One Tag per fold key: spellings that differ only in case or accents are merged, with a warning.
+
+    The most used spelling is shown, and its slug is the tag's URL.
+    """
+    mode = config.slug_mode
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for p in parsed:
         for name, line in p.tag_names:
-            slug = make_slug(name, config.slug_mode)
-            if slug:
-                spellings[slug][name] += 1
+            key = fold_key(name, mode)
+            if key:
+                spellings[key][name] += 1
             else:
-                problems.error(
-                    p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from"
-                )
-    tags = {
-        slug: Tag(slug, min(counts, key=lambda n: (-counts[n], n)), permalink(config, "tag", tag=slug))
-        for slug, counts in spellings.items()
-    }
+                problems.error(p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+    tags: dict[str, Tag] = {}
+    for key, counts in spellings.items():
+        name = min(counts, key=lambda n: (-counts[n], n))
+        slug = make_slug(name, mode)
+        tags[key] = Tag(slug, name, permalink(config, "tag", tag=slug))
     warned: set[str] = set()
     for p in parsed:
         for name, line in p.tag_names:
-            tag = tags.get(make_slug(name, config.slug_mode))
+            tag = tags.get(fold_key(name, mode))
             if tag and name != tag.name and name not in warned:
                 warned.add(name)
                 problems.warning(
                     p.source.path,
                     line,
-                    f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, "
-                    f"shown as '{tag.name}'",
+                    f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, shown as '{tag.name}'",
                 )
     return tags
 
 
 def _finish(parsed: _Parsed, tags: dict[str, Tag], mode: str) -> Article:
-    slugs = dict.fromkeys(make_slug(name, mode) for name, _ in parsed.tag_names)
-    return replace(parsed.article, tags=tuple(tags[s] for s in slugs if s in tags))
+    keys = dict.fromkeys(fold_key(name, mode) for name, _ in parsed.tag_names)
+    return replace(parsed.article, tags=tuple(tags[k] for k in keys if k in tags))
 
 
 def _check_unique(articles: list[Article], problems: Problems) -> None:

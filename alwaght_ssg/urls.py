@@ -20,9 +20,22 @@ from .config import SiteConfig
 _SAFE_SEGMENT = re.compile(r"^[\w.-]+$", re.UNICODE)
 
 
+# Arabic-script vowel signs (harakat) are optional in writing; kept in a slug
+# they split "مُحَمَّد" into single letters, so slugs drop them.
+_HARAKAT = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ACCENTS = re.compile("[\u0300-\u036f]")
+
+
 def make_slug(text: str, mode: str) -> str:
     """A URL slug: transliterated ASCII, or Unicode letters kept (`slug_mode`)."""
-    return slugify(text, allow_unicode=(mode == "unicode"))
+    if mode == "unicode":
+        return slugify(_HARAKAT.sub("", unicodedata.normalize("NFD", text)), allow_unicode=True)
+    return slugify(text)
+
+
+def fold_key(text: str, mode: str) -> str:
+    """What makes two spellings one tag: the slug, ignoring letter case and accents."""
+    return _ACCENTS.sub("", unicodedata.normalize("NFD", make_slug(text, mode)))
 
 
 def check_slug(slug: str) -> str | None:

@@ -6,13 +6,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 NOW_ISO = "2026-11-26T12:00:00+00:00"
 
 MINIMAL_CONFIG = """\
@@ -34,7 +34,9 @@ def write_site(root: Path, files: dict[str, str], config: str | None = MINIMAL_C
     return root
 
 
-def article(title: str = "A headline", date: str = "2026-11-20 09:00", body: str = "Lead paragraph.", **meta: str) -> str:
+def article(
+    title: str = "A headline", date: str = "2026-11-20 09:00", body: str = "Lead paragraph.", **meta: str
+) -> str:
     """Front matter + body for an article; extra keys are written as given (YAML text)."""
     lines = ["---", f'title: "{title}"', f"date: {date}"]
     lines += [f"{key}: {value}" for key, value in meta.items()]
@@ -42,7 +44,9 @@ def article(title: str = "A headline", date: str = "2026-11-20 09:00", body: str
     return "\n".join(lines)
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real command line in a subprocess."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
