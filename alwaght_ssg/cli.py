@@ -15,8 +15,10 @@ from pathlib import Path
 
 from . import __version__
 from .dates import from_epoch, parse_datetime
+from .parallel import default_jobs
 from .pipeline import BuildOptions, BuildResult, Status, build
 from .problems import Problems
+from .progress import for_terminal
 from .scaffold import ScaffoldError, init_site, new_article
 from .write import OutputError, check_output
 
@@ -60,10 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--future", action="store_true", help="include scheduled (future-dated) articles")
         p.add_argument("--base-url", help="override base_url, e.g. https://example.org/newsroom/")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--jobs", type=_positive, default=default_jobs(), help="processes to use (default: all cores)")
 
     b = commands.add_parser("build", help="build the site into --out")
     site_options(b)
     b.add_argument("--out", type=Path, help="output folder (default: SITE/public)")
+    b.add_argument("--clean", action="store_true", help="ignore the cache and the previous output; render everything")
     b.set_defaults(run=_build)
 
     c = commands.add_parser("check", help="check content, templates and links; write nothing")
@@ -83,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("directory", type=Path)
     i.set_defaults(run=_init)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return int(text)
 
 
 def _now(text: str | None) -> datetime:
@@ -111,6 +121,8 @@ def _options(args: argparse.Namespace, out: Path | None) -> BuildOptions:
         future=args.future,
         base_url=args.base_url,
         strict=args.strict,
+        jobs=args.jobs,
+        clean=getattr(args, "clean", False),
     )
 
 
@@ -119,7 +131,7 @@ def _build(args: argparse.Namespace) -> int:
     out = (args.out or site / "public").resolve()
     options = _options(args, out)
     check_output(out, site)
-    result = build(options)
+    result = build(options, for_terminal())
     _report(result.problems, wrote=result.wrote)
     if result.status is Status.BUILT:
         _summary(result, out)
@@ -127,7 +139,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    result = build(_options(args, None))
+    result = build(_options(args, None), for_terminal())
     _report(result.problems, wrote=True)
     if result.status is Status.BUILT:
         print(f"checked {result.pages} pages: no errors", file=sys.stderr)
@@ -148,9 +160,10 @@ def _summary(result: BuildResult, out: Path) -> None:
         shown = out.relative_to(Path.cwd())
     except ValueError:
         shown = out
+    changes = f"{result.written} written, {result.unchanged} unchanged, {result.removed} removed"
     print(
-        f"built {result.pages} pages and {result.files - result.pages} static files into "
-        f"{shown}/ in {total:.2f} s ({stages})",
+        f"built {result.pages} pages and {result.static} static files into {shown}/ in {total:.2f} s "
+        f"({changes}; {stages})",
         file=sys.stderr,
     )
 

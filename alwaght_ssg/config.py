@@ -254,8 +254,7 @@ class _Reader:
         except (ZoneInfoNotFoundError, ValueError):
             self.error(
                 "timezone",
-                f"'timezone' is not a known time zone: {timezone!r}; "
-                "use a name like 'Europe/London' or 'Asia/Tehran'",
+                f"'timezone' is not a known time zone: {timezone!r}; use a name like 'Europe/London' or 'Asia/Tehran'",
             )
             timezone = "UTC"
         slug_mode = self.value(data, "slug_mode", "", str, "transliterate")
@@ -339,8 +338,7 @@ class _Reader:
                 self.error(
                     key,
                     f"'{key}' uses unknown placeholder '{{{bad[0]}}}'"
-                    f"{did_you_mean(bad[0], allowed)}; it may use "
-                    + ", ".join(f"{{{a}}}" for a in sorted(allowed)),
+                    f"{did_you_mean(bad[0], allowed)}; it may use " + ", ".join(f"{{{a}}}" for a in sorted(allowed)),
                 )
             elif not (pattern.startswith("/") and pattern.endswith("/")):
                 self.error(key, f"'{key}' must start and end with '/': {pattern!r}")

@@ -8,7 +8,7 @@ whose objects are finished: templates never look anything up by string.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from .config import SiteConfig
 from .dates import parse_datetime
 from .load import Source, Sources
-from .markup import Markup, shorten
+from .markup import Markup, Rendered, shorten
 from .model import (
     ArchiveMonth,
     Article,
@@ -57,16 +57,20 @@ def build_site(
     now: datetime,
     problems: Problems,
     visibility: Visibility = Visibility(),
-    markup: Markup | None = None,
+    bodies: Mapping[str, Rendered] | None = None,
 ) -> Site:
-    markup = markup or Markup(config.slug_mode, config.base_path)
+    """`bodies` are the rendered Markdown of the sources by path (see parse.py); without
+    them the bodies are rendered here, in this process."""
+    if bodies is None:
+        markup = Markup(config.slug_mode, config.base_path)
+        every = [*sources.articles, *sources.topics, *sources.pages]
+        bodies = {s.path: markup.render(s.body) for s in every}
     sections = tuple(
-        Section(s.slug, s.title, s.description, permalink(config, "section", section=s.slug))
-        for s in config.sections
+        Section(s.slug, s.title, s.description, permalink(config, "section", section=s.slug)) for s in config.sections
     )
-    topics = _topics(sources.topics, config, markup, problems)
-    pages = _pages(sources.pages, config, markup, problems)
-    drafts = _ArticleReader(config, now, sections, topics, markup, problems)
+    topics = _topics(sources.topics, config, bodies, problems)
+    pages = _pages(sources.pages, config, bodies, problems)
+    drafts = _ArticleReader(config, now, sections, topics, bodies, problems)
     parsed = [a for s in sources.articles if (a := drafts.read(s))]
     tags = _merge_tags(parsed, config, problems)
     articles = [_finish(p, tags, config.slug_mode) for p in parsed]
@@ -82,10 +86,7 @@ def build_site(
     known = set(by_slug) | {ref.slug for ref in drafts.refs}
     explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
     related_slugs = compute_related(
-        [
-            RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags))
-            for a in visible
-        ],
+        [RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible],
         explicit,
         config.related,
     )
@@ -155,9 +156,7 @@ class _Fields:
             if key not in known:
                 hint = did_you_mean(key, known)
                 if hint:
-                    problems.warning(
-                        source.path, self.line(key), f"unknown key '{key}' is kept for templates{hint}"
-                    )
+                    problems.warning(source.path, self.line(key), f"unknown key '{key}' is kept for templates{hint}")
 
     def line(self, key: str) -> int:
         return self.source.meta.line(key)
@@ -204,9 +203,7 @@ class _Fields:
         elif isinstance(value, list):
             items = value
         else:
-            self.error(
-                key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}"
-            )
+            self.error(key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}")
             return []
         result: list[str] = []
         for item in items:
@@ -254,9 +251,7 @@ class _Fields:
             return None
         alt = self.text("image_alt")
         if not alt:
-            self.warning(
-                "image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it"
-            )
+            self.warning("image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it")
         return Image(src, alt, self.text("image_caption"))
 
 
@@ -273,7 +268,7 @@ def _describe(value: object) -> str:
 
 
 def _topics(
-    sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems
+    sources: Iterable[Source], config: SiteConfig, bodies: Mapping[str, Rendered], problems: Problems
 ) -> tuple[Topic, ...]:
     topics: dict[str, Topic] = {}
     for source in sources:
@@ -295,16 +290,16 @@ def _topics(
         if slug in topics:
             f.error("title", f"topic '{slug}' is defined twice (also in {topics[slug].source})")
             continue
-        rendered = markup.render(source.body)
+        rendered = bodies[source.path]
         topics[slug] = Topic(
             slug, title, summary, order, rendered.html, f.image(),
-            permalink(config, "topic", topic=slug), source.path,
+            permalink(config, "topic", topic=slug), source.path, source.digest,
         )  # fmt: skip
     return tuple(sorted(topics.values(), key=lambda t: (t.order, t.title.casefold(), t.slug)))
 
 
 def _pages(
-    sources: Iterable[Source], config: SiteConfig, markup: Markup, problems: Problems
+    sources: Iterable[Source], config: SiteConfig, bodies: Mapping[str, Rendered], problems: Problems
 ) -> tuple[Page, ...]:
     pages: dict[str, Page] = {}
     for source in sources:
@@ -316,10 +311,10 @@ def _pages(
         if slug in pages:
             f.error("slug", f"page '{slug}' is defined twice (also in {pages[slug].source})")
             continue
-        rendered = markup.render(source.body)
+        rendered = bodies[source.path]
         summary = f.text("summary") or shorten(rendered.first_paragraph)
         pages[slug] = Page(
-            slug, title, summary, rendered.html, permalink(config, "page", slug=slug), source.path
+            slug, title, summary, rendered.html, permalink(config, "page", slug=slug), source.path, source.digest
         )
     return tuple(sorted(pages.values(), key=lambda p: p.slug))
 
@@ -350,14 +345,14 @@ class _ArticleReader:
         now: datetime,
         sections: tuple[Section, ...],
         topics: tuple[Topic, ...],
-        markup: Markup,
+        bodies: Mapping[str, Rendered],
         problems: Problems,
     ) -> None:
         self.config = config
         self.now = now
         self.sections = {s.slug: s for s in sections}
         self.topics = {t.slug: t for t in topics}
-        self.markup = markup
+        self.bodies = bodies
         self.problems = problems
         self.tz = config.tz
         self.refs: list[_RelatedRef] = []
@@ -392,7 +387,7 @@ class _ArticleReader:
         explicit_summary = f.text("summary")
         if len(self.problems.errors) > before or date is None or section is None or slug is None:
             return None
-        rendered = self.markup.render(source.body)
+        rendered = self.bodies[source.path]
         status = "draft" if draft else "scheduled" if date > self.now else "published"
         local = date.astimezone(self.tz)
         url = permalink(
@@ -416,6 +411,7 @@ class _ArticleReader:
             status=status,
             url=url,
             source=source.path,
+            digest=source.digest,
             aliases=aliases,
             extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
         )

@@ -16,34 +16,51 @@ from urllib.parse import unquote, urlsplit
 from .problems import Problems
 from .urls import output_path
 
-_LINK = re.compile(rb"""\s(?:href|src)="([^"]*)\"""")
+_LINK = re.compile(r"""\s(?:href|src)="([^"]*)\"""")
+
+
+def targets(html: bytes | str) -> frozenset[str]:
+    """The root-relative hrefs and srcs of a page or body (external ones are not checked)."""
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    return frozenset(h for h in _LINK.findall(text) if h.startswith("/") and not h.startswith("//"))
 
 
 def check_links(
-    pages: Iterable[tuple[str, bytes]],
+    pages: Iterable[tuple[str, frozenset[str]]],
     files: set[PurePosixPath],
     base_path: str,
     problems: Problems,
 ) -> None:
-    """`pages` are (source file, HTML); `files` every output path, pages and static.
+    """`pages` are (source file, hrefs); `files` every output path, pages and static.
 
     A broken link in the theme shows on every page: it is reported once, at
     the first source in order, with the number of other files that have it.
     """
     broken: dict[str, set[str]] = defaultdict(set)
-    for source, html in pages:
-        for match in _LINK.finditer(html):
-            href = match.group(1).decode("utf-8", "replace")
-            target = _target(href, base_path)
-            if target is None:
-                continue
-            path = output_path(target) if target.startswith("/") else None
-            if path is None or (path not in files and path / "index.html" not in files):
-                broken[href if path is None else target].add(source)
+    verdict: dict[str, str | None] = {}  # href -> what to report, None when fine
+    for source, hrefs in pages:
+        for href in hrefs:
+            if href not in verdict:
+                verdict[href] = _broken(href, files, base_path)
+            shown = verdict[href]
+            if shown is not None:
+                broken[shown].add(source)
     for target, sources in sorted(broken.items()):
         first, *others = sorted(sources)
         also = f" (also in {len(others)} other file{'s' if len(others) > 1 else ''})" if others else ""
         problems.warning(first, 0, f"link to {target} leads to no page or file of the site{also}")
+
+
+def _broken(href: str, files: set[PurePosixPath], base_path: str) -> str | None:
+    target = _target(href, base_path)
+    if target is None:
+        return None
+    path = output_path(target) if target.startswith("/") else None
+    if path is None:
+        return href
+    if path in files or path / "index.html" in files:
+        return None
+    return target
 
 
 def _target(href: str, base_path: str) -> str | None:

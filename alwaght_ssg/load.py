@@ -42,10 +42,7 @@ class Sources:
 
 def read_sources(root: Path, problems: Problems) -> Sources:
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
-    loaded = {
-        kind: tuple(s for p in paths if (s := read_source(root, p, problems)))
-        for kind, paths in found.items()
-    }
+    loaded = {kind: tuple(s for p in paths if (s := read_source(root, p, problems))) for kind, paths in found.items()}
     return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
 
 

@@ -78,6 +78,7 @@ class Topic:
     image: Image | None
     url: str
     source: str
+    digest: str  # of the source file: what page records compare
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +99,7 @@ class Article:
     status: str  # "published", "draft" or "scheduled"
     url: str
     source: str
+    digest: str
     aliases: tuple[str, ...]
     extra: FrozenMap[str, Any]
 
@@ -114,6 +116,7 @@ class Page:
     body_html: str
     url: str
     source: str
+    digest: str
 
 
 @dataclass(frozen=True)

@@ -1,36 +1,57 @@
-"""The build, top to bottom: load -> graph -> routes -> render -> write.
+"""The build, top to bottom: load -> parse -> graph -> routes -> render -> write.
 
 Input: `BuildOptions` (the site folder, the build's now, what to show, where
-to write). Output: a `BuildResult` with its problems and timings. Nothing is
-written unless every stage succeeded.
+to write). Output: a `BuildResult` with its problems, counts and timings. The
+new site is written into a staging folder and swapped in only when every
+stage succeeded; pages whose inputs did not change since the last build are
+carried over instead of rendered, and unchanged bytes are never rewritten.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Protocol
 
-from .config import load_config
+from . import __version__
+from .cache import Cache
+from .config import CONFIG_FILE, load_config
+from .depends import chrome_key, fingerprint
 from .graph import Visibility, build_site
 from .i18n import load_language
-from .links import check_links
+from .links import check_links, targets
 from .load import read_sources
+from .pages import build_pages
+from .parallel import default_jobs
+from .parse import render_bodies
 from .problems import Problems
 from .render import Renderer
 from .routes import plan
 from .theme import static_dirs, template_dirs
-from .write import publish
+from .write import Staging, static_paths
+
+CACHE_DIR = ".cache"
 
 
 class Status(Enum):
     BUILT = 0
     CONTENT_ERRORS = 1
     CONFIG_ERRORS = 2
+
+
+class Progress(Protocol):
+    """What the command line shows while a stage runs (a bar on a terminal, nothing in CI)."""
+
+    def start(self, stage: str, total: int) -> Callable[[int], None]: ...
+
+    def finish(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,8 @@ class BuildOptions:
     future: bool = False
     base_url: str | None = None
     strict: bool = False
+    jobs: int = field(default_factory=default_jobs)
+    clean: bool = False  # ignore the cache and the previous output
 
 
 @dataclass
@@ -49,71 +72,130 @@ class BuildResult:
     status: Status
     problems: Problems
     pages: int = 0
-    files: int = 0
+    written: int = 0  # files whose bytes are new
+    unchanged: int = 0  # files carried over from the previous output
+    removed: int = 0  # pages of the previous output that are gone
+    static: int = 0
+    bodies_rendered: int = 0
+    bodies_cached: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def wrote(self) -> bool:
-        return self.status is Status.BUILT and self.files > 0
+        return self.status is Status.BUILT and self.pages > 0
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     problems = Problems()
-    timings: dict[str, float] = {}
+    result = BuildResult(Status.BUILT, problems)
 
     @contextmanager
     def stage(name: str) -> Iterator[None]:
         start = time.perf_counter()
-        yield
-        timings[name] = time.perf_counter() - start
+        try:
+            yield
+        finally:
+            result.timings[name] = time.perf_counter() - start
+            if progress:
+                progress.finish()
+
+    def bar(name: str, total: int) -> Callable[[int], None] | None:
+        return progress.start(name, total) if progress else None
 
     def failed(status: Status) -> BuildResult:
-        return BuildResult(status, problems, timings=timings)
+        result.status = status
+        return result
 
     root = options.site
-    with stage("config"):
-        config = load_config(root, problems)
-        if config is None:
-            return failed(Status.CONFIG_ERRORS)
-        if options.base_url is not None:
-            config = config.with_base_url(options.base_url)
-        language = load_language(config.language, config.date_format, template_dirs(root), problems)
-    with stage("load"):
-        sources = read_sources(root, problems)
-    with stage("graph"):
-        visibility = Visibility(drafts=options.drafts, future=options.future)
-        site = build_site(sources, config, options.now, problems, visibility)
-        routes = plan(site, problems)
-    if problems.has_errors():
-        return failed(Status.CONTENT_ERRORS)
-    with stage("render"):
-        renderer = Renderer(site, template_dirs(root), language)
-        pages: list[tuple[PurePosixPath, bytes]] = []
-        for route in routes:
-            html = renderer.render(route, problems)
-            if html is not None:
-                pages.append((route.path, html))
-    if problems.has_errors():
-        return failed(Status.CONTENT_ERRORS)
-    with stage("links"):
-        files = {path for path, _ in pages} | _static_files(root)
-        sources_of = {route.path: route.source for route in routes}
-        check_links(((sources_of[p], html) for p, html in pages), files, config.base_path, problems)
-    if problems.has_errors(options.strict):
-        return failed(Status.CONTENT_ERRORS)
-    result = BuildResult(Status.BUILT, problems, pages=len(pages), timings=timings)
-    if options.out is not None:
-        with stage("write"):
-            stats = publish(options.out, pages, static_dirs(root))
-        result.files = stats.pages + stats.static
-    return result
+    cache_dir = root / CACHE_DIR
+    if options.clean:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    cache = Cache(cache_dir, read_only=options.out is None)
+    try:
+        with stage("config"):
+            config = load_config(root, problems)
+            if config is None:
+                return failed(Status.CONFIG_ERRORS)
+            if options.base_url is not None:
+                config = config.with_base_url(options.base_url)
+            templates = template_dirs(root)
+            language = load_language(config.language, config.date_format, templates, problems)
+        with stage("load"):
+            sources = read_sources(root, problems)
+        with stage("parse"):
+            count = len(sources.articles) + len(sources.topics) + len(sources.pages)
+            bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
+            result.bodies_rendered, result.bodies_cached = body_stats.rendered, body_stats.cached
+        with stage("graph"):
+            visibility = Visibility(drafts=options.drafts, future=options.future)
+            site = build_site(sources, config, options.now, problems, visibility, bodies)
+            routes = plan(site, problems)
+        if problems.has_errors():
+            return failed(Status.CONTENT_ERRORS)
+
+        staging = Staging(options.out) if options.out is not None else None
+        try:
+            with stage("render"):
+                base = _settings_key(root, options, templates) + chrome_key(site)
+                fingerprints = tuple(fingerprint(route.view, base) for route in routes)
+                output_key = str(options.out.resolve()) if options.out else ""
+                previous = cache.pages(output_key) if staging and not options.clean else {}
+                renderer = Renderer(site, templates, language)
+                pages = build_pages(
+                    routes, fingerprints, renderer, staging, previous, options.jobs, bar("render", len(routes))
+                )
+                for page in pages:
+                    problems.extend(page.problems)
+            if problems.has_errors():
+                raise _Abandon
+            with stage("links"):
+                static = static_paths(static_dirs(root))
+                files = {route.path for route in routes} | static
+                bodies_of = [(a.source, a.body_html) for a in site.articles]
+                bodies_of += [(t.source, t.body_html) for t in site.topics]
+                bodies_of += [(p.source, p.body_html) for p in site.pages]
+                linked = [(route.source, page.links) for route, page in zip(routes, pages, strict=True)]
+                linked += [(source, targets(html)) for source, html in bodies_of]
+                check_links(linked, files, config.base_path, problems)
+            if problems.has_errors(options.strict):
+                raise _Abandon
+            result.pages = len(routes)
+            if staging is not None:
+                with stage("write"):
+                    result.static, static_written = staging.copy_static(static_dirs(root))
+                    staging.commit()
+                records = {
+                    str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
+                }
+                cache.store_pages(output_key, records)
+                pages_written = sum(p.status == "written" for p in pages)
+                result.written = pages_written + static_written
+                result.unchanged = len(pages) - pages_written + result.static - static_written
+                result.removed = len(set(previous) - set(records))
+        except _Abandon:
+            if staging is not None:
+                staging.abort()
+            return failed(Status.CONTENT_ERRORS)
+        except BaseException:
+            if staging is not None:
+                staging.abort()
+            raise
+        return result
+    finally:
+        cache.close()
 
 
-def _static_files(root: Path) -> set[PurePosixPath]:
-    files: set[PurePosixPath] = set()
-    for folder in static_dirs(root):
-        files.update(
-            PurePosixPath(p.relative_to(folder).as_posix()) for p in folder.rglob("*") if p.is_file()
-        )
-    return files
+class _Abandon(Exception):
+    """Problems were found after writing into the staging folder began."""
 
+
+def _settings_key(root: Path, options: BuildOptions, templates: list[Path]) -> str:
+    """Everything besides the page's own view that can change a page's bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}|{options.base_url}|{options.drafts}|{options.future}".encode())
+    h.update((root / CONFIG_FILE).read_bytes())
+    for folder in templates:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()

@@ -138,9 +138,7 @@ def plan(site: Site, problems: Problems) -> tuple[Route, ...]:
             continue
         route = Route(url, path, template, view, source)
         if path in taken:
-            problems.error(
-                source, 0, f"URL {url} is also the URL of {taken[path].source}; change one of their slugs"
-            )
+            problems.error(source, 0, f"URL {url} is also the URL of {taken[path].source}; change one of their slugs")
             continue
         taken[path] = route
         routes.append(route)
@@ -168,9 +166,7 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
         yield article.url, "article.html", _article_page(site, article), article.source
     for section in site.sections:
         articles = site.by_section.get(section.slug, ())
-        yield from _listing(
-            site, "section", section, section.title, section.description, articles, "site.yaml"
-        )
+        yield from _listing(site, "section", section, section.title, section.description, articles, "site.yaml")
     for tag in site.tags:
         yield from _listing(site, "tag", tag, tag.name, "", site.by_tag[tag.slug], "site.yaml")
     for topic in site.topics:

@@ -39,11 +39,81 @@ def check_output(out: Path, site_root: Path) -> None:
         if out == root / inner or out.is_relative_to(root / inner):
             raise OutputError(f"--out {out} is inside the site's {inner}/ folder; choose another folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise OutputError(
-            f"{out} exists and was not written by alwaght-ssg; remove it or choose another --out"
-        )
+        raise OutputError(f"{out} exists and was not written by alwaght-ssg; remove it or choose another --out")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file, not a folder")
+
+
+class Staging:
+    """The new output folder while it is being written, beside the old one.
+
+    `write` puts new bytes in; `keep` hard-links a file of the previous
+    output (unchanged bytes are never written again); `commit` swaps the
+    folder in place of the old one; `abort` removes it.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.out)
+        self.previous = self.out if (self.out / MARKER).exists() else None
+        self.root = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
+        self.root.mkdir()
+
+    def path(self, rel: PurePosixPath) -> Path:
+        target = self.root.joinpath(*rel.parts)
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise OutputError(f"refusing to write {rel} outside the output folder")
+        return target
+
+    def write(self, rel: PurePosixPath, data: bytes) -> None:
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def keep(self, rel: PurePosixPath) -> bool:
+        """Carry a file over from the previous output unchanged; False when it is not there."""
+        if self.previous is None:
+            return False
+        old = self.previous.joinpath(*rel.parts)
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # a file system without hard links
+            try:
+                shutil.copy2(old, target)
+            except OSError:
+                return False
+        return True
+
+    def copy_static(self, folders: Iterable[Path]) -> tuple[int, int]:
+        """Copy static files (later folders win); files unchanged since the last build are kept.
+
+        Returns how many files there are and how many were written.
+        """
+        files: dict[PurePosixPath, Path] = {}
+        for folder in folders:
+            files.update(_static_files(folder))
+        written = 0
+        for rel, source in sorted(files.items()):
+            old = self.previous.joinpath(*rel.parts) if self.previous else None
+            if old is not None and _same_copy(source, old) and self.keep(rel):
+                continue
+            target = self.path(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)  # keeps the mtime, which tells the next build it is unchanged
+            written += 1
+        return len(files), written
+
+    def commit(self) -> None:
+        (self.root / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
+        _swap(self.root, self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def publish(
@@ -51,52 +121,50 @@ def publish(
     pages: Iterable[tuple[PurePosixPath, bytes]],
     static_dirs: Iterable[Path],
 ) -> WriteStats:
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    staging.mkdir()
+    """Write a whole site at once (no reuse of earlier output)."""
+    staging = Staging(out)
     try:
-        static = 0
-        for folder in static_dirs:
-            static += _copy_tree(folder, staging)
-        written = 0
+        static, _ = staging.copy_static(static_dirs)
+        count = 0
         for rel, data in pages:
-            target = staging.joinpath(*rel.parts)
-            if not target.resolve().is_relative_to(staging.resolve()):
-                raise OutputError(f"refusing to write {rel} outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written += 1
-        (staging / MARKER).write_text(
-            "This folder is written by alwaght-ssg; it is replaced on every build.\n"
-        )
-        _swap(staging, out)
+            staging.write(rel, data)
+            count += 1
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abort()
         raise
-    return WriteStats(written, static)
+    return WriteStats(count, static)
 
 
-def _copy_tree(source: Path, target: Path) -> int:
-    """Copy regular files below `source`; links that lead outside it are skipped."""
+def _static_files(source: Path) -> dict[PurePosixPath, Path]:
+    """Regular files below `source`; hidden files and links that lead outside it are skipped."""
+    found: dict[PurePosixPath, Path] = {}
     if not source.is_dir():
-        return 0
-    count = 0
+        return found
     real = source.resolve()
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith("."):
-                continue
             path = Path(dirpath) / name
-            if not path.resolve().is_relative_to(real) or not path.is_file():
+            if name.startswith(".") or not path.is_file() or not path.resolve().is_relative_to(real):
                 continue
-            dest = target / path.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
-            count += 1
-    return count
+            found[PurePosixPath(path.relative_to(source).as_posix())] = path
+    return found
+
+
+def static_paths(folders: Iterable[Path]) -> set[PurePosixPath]:
+    paths: set[PurePosixPath] = set()
+    for folder in folders:
+        paths.update(_static_files(folder))
+    return paths
+
+
+def _same_copy(source: Path, old: Path) -> bool:
+    try:
+        a, b = source.stat(), old.stat()
+    except OSError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -61,8 +61,7 @@ def split_front_matter(text: str, path: str, problems: Problems) -> Split | None
         problems.error(
             path,
             1,
-            "no front matter: start the file with a line '---', then 'title:' and "
-            "'date:' lines, then a closing '---'",
+            "no front matter: start the file with a line '---', then 'title:' and 'date:' lines, then a closing '---'",
         )
         return None
     for index in range(1, len(lines)):
@@ -171,10 +170,7 @@ def _too_big(root: yaml.Node) -> str | None:
         node, depth = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            return (
-                f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); "
-                "write the values out plainly"
-            )
+            return f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); write the values out plainly"
         if depth > MAX_DEPTH:
             return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the lists and mappings"
         if isinstance(node, yaml.SequenceNode):

@@ -123,7 +123,8 @@ def test_invalid_site(name: str, tmp_path: Path) -> None:
     else:
         assert (public / "index.html").read_bytes() != PREVIOUS_SITE["index.html"]
         assert not (public / "news/2026/11/yesterday").exists()
-    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [], "staging folders left behind"
+    leftovers = sorted(p.name for p in site.iterdir() if p.name.startswith(".public."))
+    assert leftovers == [], "staging folders left behind"
 
 
 def test_offset_without_colon_is_read_as_an_offset(tmp_path: Path) -> None:

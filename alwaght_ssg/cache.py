@@ -1,0 +1,136 @@
+"""The persistent build cache in `.cache/` of a site: rendered Markdown and page records.
+
+Input: keys made from content hashes and settings. Output: what an earlier
+build stored under them. The cache is an SQLite file, so a build killed half
+way leaves it consistent; a cache that cannot be read (corrupt, from another
+version, on a read-only disk) is discarded and rebuilt, never trusted, and a
+build never fails because of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from pathlib import Path
+
+from . import __version__
+from .markup import Rendered
+
+SCHEMA = f"alwaght-ssg {__version__} cache 1"
+FILE = "build.sqlite"
+_CHUNK = 500  # keys per query: SQLite limits the number of parameters
+
+
+class Cache:
+    """A cache that is either open or silently absent (`folder=None`, or unusable)."""
+
+    def __init__(self, folder: Path | None, read_only: bool = False) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._read_only = read_only
+        if folder is None:
+            return
+        if read_only:  # `check` uses what is there and leaves no trace
+            try:
+                db = sqlite3.connect(f"file:{folder / FILE}?mode=ro", uri=True)
+                row = db.execute("SELECT schema FROM meta").fetchone()
+                self._db = db if row and row[0] == SCHEMA else None
+            except sqlite3.Error:
+                self._db = None
+        else:
+            self._db = self._open(folder)
+
+    @staticmethod
+    def _open(folder: Path) -> sqlite3.Connection | None:
+        path = folder / FILE
+        for attempt in range(2):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (schema TEXT)")
+                row = db.execute("SELECT schema FROM meta").fetchone()
+                if row is None or row[0] != SCHEMA:
+                    db.executescript("DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS pages; DELETE FROM meta;")
+                    db.execute("INSERT INTO meta VALUES (?)", (SCHEMA,))
+                db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, lead TEXT, words INT)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS pages "
+                    "(output TEXT, path TEXT, fingerprint TEXT, digest TEXT, PRIMARY KEY (output, path))"
+                )
+                return db
+            except sqlite3.Error:
+                if attempt == 0:  # a corrupt file: start again without it
+                    for suffix in ("", "-wal", "-shm"):
+                        with suppress(OSError):
+                            (folder / (FILE + suffix)).unlink()
+            except OSError:
+                return None
+        return None
+
+    def bodies(self, keys: Iterable[str]) -> dict[str, Rendered]:
+        found: dict[str, Rendered] = {}
+        if self._db is None:
+            return found
+        try:
+            for chunk in _chunks(list(keys)):
+                marks = ",".join("?" * len(chunk))
+                for key, html, lead, words in self._db.execute(
+                    f"SELECT key, html, lead, words FROM bodies WHERE key IN ({marks})", chunk
+                ):
+                    found[key] = Rendered(html, lead, words)
+        except sqlite3.Error:
+            self._db = None
+            return {}
+        return found
+
+    def store_bodies(self, items: dict[str, Rendered]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
+            [(k, r.html, r.first_paragraph, r.words) for k, r in items.items()],
+        )
+
+    def pages(self, output: str) -> dict[str, tuple[str, str]]:
+        """path -> (fingerprint, digest) of every page the last build wrote to `output`."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, fingerprint, digest FROM pages WHERE output = ?", (output,))
+            return {path: (fp, digest) for path, fp, digest in rows}
+        except sqlite3.Error:
+            self._db = None
+            return {}
+
+    def store_pages(self, output: str, records: dict[str, tuple[str, str]]) -> None:
+        if self._db is None or self._read_only:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM pages WHERE output = ?", (output,))
+            self._db.executemany(
+                "INSERT INTO pages VALUES (?, ?, ?, ?)", [(output, p, fp, d) for p, (fp, d) in records.items()]
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            self._db = None
+
+    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        if self._db is None or self._read_only or not rows:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany(sql, rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            self._db = None
+
+    def close(self) -> None:
+        if self._db is not None:
+            with suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
