@@ -1,6 +1,6 @@
 """Build this repository's own site (the example newsroom) into public/.
 
-    python build.py [build options]     # same options as `alwaght-ssg build`
+python build.py [build options]     # same options as `alwaght-ssg build`
 """
 
 import sys

@@ -173,9 +173,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     doc = read_yaml(text, CONFIG_FILE, problems)
     if doc is None:
         return None
-    before = len(problems.errors)
+    before = problems.error_count
     config = _Reader(doc, problems).site(root)
-    return config if len(problems.errors) == before else None
+    return config if problems.error_count == before else None
 
 
 Check = Callable[[Any], str | None]

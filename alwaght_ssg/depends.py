@@ -22,43 +22,71 @@ from .model import Article, Page, Site, Topic
 _Hash = Any  # hashlib's hash objects have no public type
 
 
+def fingerprint_all(views: list[object], base: str) -> tuple[str, ...]:
+    """One fingerprint per view; `base` carries the settings, templates and chrome keys."""
+    feeder = _Feeder()
+    out = []
+    for view in views:
+        h = hashlib.blake2b(base.encode(), digest_size=16)
+        feeder.feed(h, view)
+        out.append(h.hexdigest())
+    return tuple(out)
+
+
 def chrome_key(site: Site) -> str:
     """The parts of `site` that the theme shows on every page."""
     h = hashlib.blake2b(digest_size=16)
-    _feed(h, site.sections)
-    _feed(h, site.editors_choice)
-    _feed(h, site.latest)
-    _feed(h, site.topics)
-    _feed(h, site.pages)
-    _feed(h, tuple(site.most_viewed.items()))
-    _feed(h, tuple((s.slug, site.count("section", s.slug)) for s in site.sections))
+    feeder = _Feeder()
+    for part in (
+        site.sections,
+        site.editors_choice,
+        site.latest,
+        site.topics,
+        site.pages,
+        tuple(site.most_viewed.items()),
+        tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
+    ):
+        feeder.feed(h, part)
     return h.hexdigest()
 
 
-def fingerprint(view: object, base: str) -> str:
-    """`base` carries the settings, templates and chrome keys shared by every page."""
-    h = hashlib.blake2b(base.encode(), digest_size=16)
-    _feed(h, view)
-    return h.hexdigest()
+class _Feeder:
+    """Feeds values into a hash; an article's key is worked out once, however many pages show it."""
 
+    def __init__(self) -> None:
+        self._keys: dict[int, bytes] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
-def _feed(h: _Hash, value: object) -> None:
-    if isinstance(value, Article):
-        topics = tuple((t.slug, t.title, t.url, t.digest) for t in value.topics)
-        _feed(h, ("article", value.digest, value.url, value.status, value.section, value.tags, topics))
-    elif isinstance(value, Topic | Page):
-        h.update(f"{type(value).__name__}\0{value.digest}\0{value.url}\0".encode())
-    elif isinstance(value, tuple | list):
-        h.update(b"(")
-        for item in value:
-            _feed(h, item)
-        h.update(b")")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(type(value).__name__.encode() + b"{")
-        for item in dataclasses.fields(value):
-            _feed(h, getattr(value, item.name))
-        h.update(b"}")
-    elif isinstance(value, datetime):
-        h.update(value.isoformat().encode() + b"\0")
-    else:
-        h.update(repr(value).encode() + b"\0")
+    def feed(self, h: _Hash, value: object) -> None:
+        if isinstance(value, Article | Topic | Page):
+            key = self._keys.get(id(value))
+            if key is None:
+                key = self._keys[id(value)] = self._key(value)
+            h.update(key)
+        elif isinstance(value, tuple | list):
+            h.update(b"(")
+            for item in value:
+                self.feed(h, item)
+            h.update(b")")
+        elif isinstance(value, datetime):
+            h.update(value.isoformat().encode() + b"\0")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._fields.get(type(value))
+            if names is None:
+                names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+            h.update(type(value).__name__.encode() + b"{")
+            for name in names:
+                self.feed(h, getattr(value, name))
+            h.update(b"}")
+        else:
+            h.update(repr(value).encode() + b"\0")
+
+    def _key(self, value: Article | Topic | Page) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        if isinstance(value, Article):
+            topics = tuple((t.slug, t.title, t.url, t.digest) for t in value.topics)
+            parts = ("article", value.digest, value.url, value.status, value.section, value.tags, topics)
+            self.feed(h, parts)
+        else:
+            h.update(f"{type(value).__name__}\0{value.digest}\0{value.url}\0".encode())
+        return h.digest()

@@ -359,7 +359,7 @@ class _ArticleReader:
 
     def read(self, source: Source) -> _Parsed | None:
         f = _Fields(source, ARTICLE_KEYS, self.problems)
-        before = len(self.problems.errors)
+        before = self.problems.error_count
         title = f.text("title", required=True)
         date = f.when("date", self.tz, required=True)
         updated = f.when("updated", self.tz)
@@ -385,7 +385,7 @@ class _ArticleReader:
         editors_choice = f.flag("editors_choice")
         draft = f.flag("draft")
         explicit_summary = f.text("summary")
-        if len(self.problems.errors) > before or date is None or section is None or slug is None:
+        if self.problems.error_count > before or date is None or section is None or slug is None:
             return None
         rendered = self.bodies[source.path]
         status = "draft" if draft else "scheduled" if date > self.now else "published"

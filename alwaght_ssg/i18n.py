@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
@@ -29,7 +30,7 @@ class Language:
     date_format: str
     words: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def locale(self) -> Locale:
         return Locale.parse(self.code.replace("-", "_"))
 

@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Problems
+from .parallel import run
+from .problems import Problem, Problems
 from .yamlread import YamlDoc, read_yaml, split_front_matter
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -40,10 +41,24 @@ class Sources:
     pages: tuple[Source, ...]
 
 
-def read_sources(root: Path, problems: Problems) -> Sources:
+def read_sources(root: Path, problems: Problems, jobs: int = 1) -> Sources:
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
-    loaded = {kind: tuple(s for p in paths if (s := read_source(root, p, problems))) for kind, paths in found.items()}
+    every = [path for paths in found.values() for path in paths]
+    results = run(_read, (root, every), len(every), jobs)
+    by_path: dict[Path, Source] = {}
+    for path, (source, found_problems) in zip(every, results, strict=True):
+        problems.extend(found_problems)
+        if source is not None:
+            by_path[path] = source
+    loaded = {kind: tuple(by_path[p] for p in paths if p in by_path) for kind, paths in found.items()}
     return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
+
+
+def _read(work: tuple[Path, list[Path]], index: int) -> tuple[Source | None, list[Problem]]:
+    root, paths = work
+    problems = Problems()
+    source = read_source(root, paths[index], problems)
+    return source, list(problems)
 
 
 def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:

@@ -23,7 +23,7 @@ from typing import Protocol
 from . import __version__
 from .cache import Cache
 from .config import CONFIG_FILE, load_config
-from .depends import chrome_key, fingerprint
+from .depends import chrome_key, fingerprint_all
 from .graph import Visibility, build_site
 from .i18n import load_language
 from .links import check_links, targets
@@ -121,7 +121,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             templates = template_dirs(root)
             language = load_language(config.language, config.date_format, templates, problems)
         with stage("load"):
-            sources = read_sources(root, problems)
+            sources = read_sources(root, problems, options.jobs)
         with stage("parse"):
             count = len(sources.articles) + len(sources.topics) + len(sources.pages)
             bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
@@ -137,7 +137,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         try:
             with stage("render"):
                 base = _settings_key(root, options, templates) + chrome_key(site)
-                fingerprints = tuple(fingerprint(route.view, base) for route in routes)
+                fingerprints = fingerprint_all([route.view for route in routes], base)
                 output_key = str(options.out.resolve()) if options.out else ""
                 previous = cache.pages(output_key) if staging and not options.clean else {}
                 renderer = Renderer(site, templates, language)
@@ -162,15 +162,20 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             result.pages = len(routes)
             if staging is not None:
                 with stage("write"):
-                    result.static, static_written = staging.copy_static(static_dirs(root))
-                    staging.commit()
+                    # Forget the old records first: a build killed while committing must not
+                    # leave records that describe files it did not finish replacing.
+                    cache.store_pages(output_key, {})
+                    static_files, _ = staging.copy_static(static_dirs(root))
+                    written = [r.path for r, p in zip(routes, pages, strict=True) if p.status == "written"]
+                    written += [rel for rel, was_written in static_files.items() if was_written]
+                    staging.commit(written, {r.path for r in routes} | set(static_files))
                 records = {
                     str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
                 }
                 cache.store_pages(output_key, records)
-                pages_written = sum(p.status == "written" for p in pages)
-                result.written = pages_written + static_written
-                result.unchanged = len(pages) - pages_written + result.static - static_written
+                result.static = len(static_files)
+                result.written = len(written)
+                result.unchanged = len(routes) + result.static - result.written
                 result.removed = len(set(previous) - set(records))
         except _Abandon:
             if staging is not None:

@@ -40,15 +40,19 @@ class Problems:
 
     def __init__(self) -> None:
         self._items: list[Problem] = []
+        self._error_count = 0  # has_errors is asked after every article: keep it cheap
 
     def error(self, path: str, line: int, message: str) -> None:
         self._items.append(Problem(path, line, Severity.ERROR, message))
+        self._error_count += 1
 
     def warning(self, path: str, line: int, message: str) -> None:
         self._items.append(Problem(path, line, Severity.WARNING, message))
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self._items.extend(problems)
+        for problem in problems:
+            self._items.append(problem)
+            self._error_count += problem.severity is Severity.ERROR
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(set(self._items), key=_sort_key))
@@ -64,8 +68,13 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self if p.severity is Severity.WARNING]
 
+    @property
+    def error_count(self) -> int:
+        """Errors reported so far (an error reported twice counts twice)."""
+        return self._error_count
+
     def has_errors(self, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
+        return self._error_count > 0 or (strict and bool(self.warnings))
 
     def summary(self, wrote: bool) -> str:
         """`3 errors, 1 warning in 2 files; nothing was written`."""

@@ -43,51 +43,48 @@ def compute_related(
     n = len(articles)
     shown = {a.slug for a in articles}
     index = {a.slug: i for i, a in enumerate(articles)}
-    weights, features = _features(articles, config)
+    members, weight, features_of = _inverted_index(articles, config)
     when = np.array([a.date.timestamp() for a in articles], dtype=np.float64)
     slug_rank = np.empty(n, dtype=np.int64)
     slug_rank[np.argsort(np.array([a.slug for a in articles], dtype=object), kind="stable")] = np.arange(n)
 
     result: dict[str, tuple[str, ...]] = {}
-    for start in range(0, n, _ROWS):
-        stop = min(start + _ROWS, n)
-        scores = (features[start:stop] * weights) @ features.T if features.size else np.zeros((stop - start, n))
-        for row, i in enumerate(range(start, stop)):
-            article = articles[i]
-            chosen = [s for s in explicit.get(article.slug, ()) if s in shown and s != article.slug]
-            wanted = config.count - len(chosen)
-            if wanted > 0:
-                exclude = [i, *(index[s] for s in chosen)]
-                chosen += [articles[j].slug for j in _best(scores[row], exclude, wanted, when, slug_rank, i, config)]
-            result[article.slug] = tuple(dict.fromkeys(chosen))
+    for i, article in enumerate(articles):
+        chosen = [s for s in explicit.get(article.slug, ()) if s in shown and s != article.slug]
+        wanted = config.count - len(chosen)
+        if wanted > 0 and features_of[i]:
+            # Score every article sharing a feature with this one, in one pass in C.
+            idx = np.concatenate([members[f] for f in features_of[i]])
+            w = np.concatenate([np.full(members[f].size, weight[f]) for f in features_of[i]])
+            scores = np.bincount(idx, weights=w, minlength=n)
+            exclude = [i, *(index[s] for s in chosen)]
+            chosen += [articles[j].slug for j in _best(scores, exclude, wanted, when, slug_rank, i, config)]
+        result[article.slug] = tuple(dict.fromkeys(chosen))
     return result
 
 
-# Rows of the score matrix computed at once: 256 x 10,000 float64 is 20 MB.
-_ROWS = 256
-
-
-def _features(articles: Sequence[RelatedInput], config: RelatedConfig) -> tuple[np.ndarray, np.ndarray]:
-    """A 0/1 matrix (article x topic-or-informative-tag) and each column's weight."""
-    topics = sorted({t for a in articles for t in a.topics})
-    members: dict[str, int] = defaultdict(int)
-    for article in articles:
-        for tag in article.tags:
-            members[tag] += 1
-    cap = max(MIN_TAG_CAP, config.max_tag_share * len(articles))
-    tags = sorted(tag for tag, count in members.items() if count <= cap)
-    column = {("topic", t): c for c, t in enumerate(topics)}
-    column.update({("tag", t): len(topics) + c for c, t in enumerate(tags)})
-    features = np.zeros((len(articles), len(column)), dtype=np.float64)
+def _inverted_index(
+    articles: Sequence[RelatedInput], config: RelatedConfig
+) -> tuple[dict[tuple[str, str], np.ndarray], dict[tuple[str, str], float], list[list[tuple[str, str]]]]:
+    """Articles of each topic and informative tag, each feature's weight, and each article's features."""
+    lists: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, article in enumerate(articles):
         for topic in article.topics:
-            features[i, column[("topic", topic)]] = 1.0
+            lists[("topic", topic)].append(i)
         for tag in article.tags:
-            c = column.get(("tag", tag))
-            if c is not None:
-                features[i, c] = 1.0
-    weights = np.array([config.topic_weight] * len(topics) + [config.tag_weight] * len(tags), dtype=np.float64)
-    return weights, features
+            lists[("tag", tag)].append(i)
+    cap = max(MIN_TAG_CAP, config.max_tag_share * len(articles))
+    members = {
+        feature: np.array(rows, dtype=np.int64)
+        for feature, rows in lists.items()
+        if feature[0] == "topic" or len(rows) <= cap
+    }
+    weight = {f: config.topic_weight if f[0] == "topic" else config.tag_weight for f in members}
+    features_of: list[list[tuple[str, str]]] = [
+        [f for f in (*(("topic", t) for t in a.topics), *(("tag", t) for t in a.tags)) if f in members]
+        for a in articles
+    ]
+    return members, weight, features_of
 
 
 def _best(
@@ -100,8 +97,7 @@ def _best(
     config: RelatedConfig,
 ) -> list[int]:
     """The `wanted` best candidates: highest score, then closest in date, then slug."""
-    scores = scores.copy()
-    scores[exclude] = -np.inf
+    scores[exclude] = 0
     candidates = np.flatnonzero((scores >= config.threshold) & (scores > 0))
     if candidates.size > wanted:
         # Only candidates scoring at least the wanted-th best can make the cut; sort just those.

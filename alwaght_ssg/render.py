@@ -9,9 +9,12 @@ autoescaping and StrictUndefined, so a typo in a template is an error at
 from __future__ import annotations
 
 import traceback
+from datetime import datetime
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .i18n import Language
 from .model import Site
@@ -33,13 +36,21 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # Babel formatting is slow and the same dates recur on thousands of pages.
+        longdate = lru_cache(maxsize=None)(language.long_date)
+
+        @cache
+        def timetag(when: datetime) -> Markup:
+            return Markup('<time datetime="{}">{}</time>').format(when.isoformat(), longdate(when))
+
         env.filters.update(
+            timetag=timetag,
             url=lambda u: site_url(config, u),
             absurl=lambda u: absolute_url(config, u),
-            longdate=language.long_date,
-            clock=language.time,
-            monthname=language.month,
-            number=language.number,
+            longdate=longdate,
+            clock=lru_cache(maxsize=None)(language.time),
+            monthname=lru_cache(maxsize=None)(language.month),
+            number=lru_cache(maxsize=None)(language.number),
         )
         env.globals.update(
             site=site,
@@ -47,8 +58,16 @@ class Renderer:
             t=language.word,
             lang=language.code,
             dir=language.direction,
+            fragment=self._fragment,
         )
         self.env = env
+        self._fragments: dict[str, Markup] = {}
+
+    def _fragment(self, name: str) -> Markup:
+        """A partial that is the same on every page (the rail), rendered once per process."""
+        if name not in self._fragments:
+            self._fragments[name] = Markup(self.env.get_template(name).render())
+        return self._fragments[name]
 
     def render(self, route: Route, problems: Problems) -> bytes | None:
         try:

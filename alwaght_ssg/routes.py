@@ -36,8 +36,18 @@ class Pager:
         return self.url(self.number + 1) if self.number < self.total else None
 
     @property
-    def pages(self) -> list[tuple[int, str]]:
-        return [(n, self.url(n)) for n in range(1, self.total + 1)]
+    def pages(self) -> list[tuple[int, str] | None]:
+        """Page links to show: the first, the last and two either side of this one;
+        None marks a gap (a section of 2,000 articles must not list 100 links)."""
+        shown = sorted({1, self.total, *range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)})
+        out: list[tuple[int, str] | None] = []
+        for previous, number in zip([0, *shown], shown, strict=False):
+            if number - previous == 2:  # a gap of one page: show the page, not a gap
+                out.append((previous + 1, self.url(previous + 1)))
+            elif number - previous > 2:
+                out.append(None)
+            out.append((number, self.url(number)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -162,8 +172,10 @@ def _warn_case_collisions(routes: list[Route], problems: Problems) -> None:
 def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     config = site.config
     yield "/", "home.html", HomePage("/", config.title, config.description or config.tagline), "site.yaml"
+    # Where each article stands in its section, for its newer/older neighbours.
+    position = {id(a): i for articles in site.by_section.values() for i, a in enumerate(articles)}
     for article in site.articles:
-        yield article.url, "article.html", _article_page(site, article), article.source
+        yield article.url, "article.html", _article_page(site, article, position), article.source
     for section in site.sections:
         articles = site.by_section.get(section.slug, ())
         yield from _listing(site, "section", section, section.title, section.description, articles, "site.yaml")
@@ -185,9 +197,9 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"
 
 
-def _article_page(site: Site, article: Article) -> ArticlePage:
+def _article_page(site: Site, article: Article, position: dict[int, int]) -> ArticlePage:
     siblings = site.by_section.get(article.section.slug, ())
-    index = next(i for i, a in enumerate(siblings) if a is article)
+    index = position[id(article)]
     newer = siblings[index - 1] if index > 0 else None
     older = siblings[index + 1] if index + 1 < len(siblings) else None
     return ArticlePage(

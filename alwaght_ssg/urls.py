@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from slugify import slugify
@@ -26,6 +27,7 @@ _HARAKAT = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 
 
+@lru_cache(maxsize=65536)  # tags and sections repeat across thousands of articles
 def make_slug(text: str, mode: str) -> str:
     """A URL slug: transliterated ASCII, or Unicode letters kept (`slug_mode`)."""
     if mode == "unicode":
@@ -33,6 +35,7 @@ def make_slug(text: str, mode: str) -> str:
     return slugify(text)
 
 
+@lru_cache(maxsize=65536)
 def fold_key(text: str, mode: str) -> str:
     """What makes two spellings one tag: the slug, ignoring letter case and accents."""
     return _ACCENTS.sub("", unicodedata.normalize("NFD", make_slug(text, mode)))

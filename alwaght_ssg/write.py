@@ -11,8 +11,10 @@ because nothing carries over from the old folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,20 +47,28 @@ def check_output(out: Path, site_root: Path) -> None:
 
 
 class Staging:
-    """The new output folder while it is being written, beside the old one.
+    """Where a build writes, committed only when the build succeeded.
 
-    `write` puts new bytes in; `keep` hard-links a file of the previous
-    output (unchanged bytes are never written again); `commit` swaps the
-    folder in place of the old one; `abort` removes it.
+    With no previous output, a fresh folder is written beside `--out` and
+    swapped in whole. With a previous output of ours, changed files are
+    written next to their targets under temporary names and renamed into
+    place at `commit`, after every page has rendered; unchanged files are
+    simply left alone, so a rebuild costs what changed, not the site's size.
+    Either way a failed or interrupted build leaves the previous site as it
+    was (temporary files are removed by `abort` or by the next build).
     """
 
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.out)
-        self.previous = self.out if (self.out / MARKER).exists() else None
-        self.root = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
-        self.root.mkdir()
+        self.in_place = (self.out / MARKER).is_file()
+        self.pid = os.getpid()
+        if self.in_place:
+            self.root = self.out
+        else:
+            self.root = self.out.parent / f".{self.out.name}.staging-{self.pid}"
+            self.root.mkdir()
 
     def path(self, rel: PurePosixPath) -> Path:
         target = self.root.joinpath(*rel.parts)
@@ -66,54 +76,60 @@ class Staging:
             raise OutputError(f"refusing to write {rel} outside the output folder")
         return target
 
+    def _temporary(self, target: Path) -> Path:
+        return target.with_name(f".{target.name}.new-{self.pid}")
+
     def write(self, rel: PurePosixPath, data: bytes) -> None:
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        (self._temporary(target) if self.in_place else target).write_bytes(data)
 
     def keep(self, rel: PurePosixPath) -> bool:
-        """Carry a file over from the previous output unchanged; False when it is not there."""
-        if self.previous is None:
-            return False
-        old = self.previous.joinpath(*rel.parts)
-        target = self.path(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(old, target)
-        except FileNotFoundError:
-            return False
-        except OSError:  # a file system without hard links
-            try:
-                shutil.copy2(old, target)
-            except OSError:
-                return False
-        return True
+        """Keep the previous output's file unchanged; False when it is not there."""
+        if self.in_place:
+            return self.path(rel).is_file()
+        return False
 
-    def copy_static(self, folders: Iterable[Path]) -> tuple[int, int]:
+    def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], int]:
         """Copy static files (later folders win); files unchanged since the last build are kept.
 
-        Returns how many files there are and how many were written.
+        Returns each static file with whether it was written, and the count written.
         """
         files: dict[PurePosixPath, Path] = {}
         for folder in folders:
             files.update(_static_files(folder))
-        written = 0
+        written: dict[PurePosixPath, bool] = {}
         for rel, source in sorted(files.items()):
-            old = self.previous.joinpath(*rel.parts) if self.previous else None
-            if old is not None and _same_copy(source, old) and self.keep(rel):
-                continue
             target = self.path(rel)
+            if self.in_place and _same_copy(source, target):
+                written[rel] = False
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)  # keeps the mtime, which tells the next build it is unchanged
-            written += 1
-        return len(files), written
+            # copy2 keeps the mtime, which tells the next build the file is unchanged
+            shutil.copy2(source, self._temporary(target) if self.in_place else target)
+            written[rel] = True
+        return written, sum(written.values())
 
-    def commit(self) -> None:
-        (self.root / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
-        _swap(self.root, self.out)
+    def commit(self, written: Iterable[PurePosixPath] = (), current: set[PurePosixPath] | None = None) -> None:
+        """Make the new site the site. `written` are the files written under temporary
+        names; `current` every file the site now has (others are removed)."""
+        if not self.in_place:
+            (self.root / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
+            _swap(self.root, self.out)
+            return
+        for rel in written:
+            target = self.path(rel)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(self._temporary(target), target)
+        if current is not None:
+            _remove_stale(self.out, current | {PurePosixPath(MARKER)})
 
     def abort(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.in_place:
+            _remove_temporaries(self.out, only_pid=self.pid)
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def publish(
@@ -125,15 +141,15 @@ def publish(
     staging = Staging(out)
     try:
         static, _ = staging.copy_static(static_dirs)
-        count = 0
+        written = [rel for rel, was_written in static.items() if was_written]
         for rel, data in pages:
             staging.write(rel, data)
-            count += 1
-        staging.commit()
+            written.append(rel)
+        staging.commit(written, set(written) | set(static))
     except BaseException:
         staging.abort()
         raise
-    return WriteStats(count, static)
+    return WriteStats(len(written) - sum(static.values()), len(static))
 
 
 def _static_files(source: Path) -> dict[PurePosixPath, Path]:
@@ -189,11 +205,37 @@ def _remove_leftovers(out: Path) -> None:
             if (old / MARKER).exists():
                 os.rename(old, out)
                 break
+    if (out / MARKER).is_file():
+        _remove_temporaries(out)
     for prefix in (f".{out.name}.staging-", f".{out.name}.old-"):
         for path in out.parent.glob(prefix + "*"):
             pid = path.name[len(prefix) :]
             if pid.isdigit() and not _alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
+
+
+_TEMPORARY = re.compile(r"^\..+\.new-(\d+)$")
+
+
+def _remove_temporaries(out: Path, only_pid: int | None = None) -> None:
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            match = _TEMPORARY.match(name)
+            if match and (int(match.group(1)) == only_pid if only_pid else not _alive(int(match.group(1)))):
+                with suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+
+
+def _remove_stale(out: Path, current: set[PurePosixPath]) -> None:
+    """Files of the previous site that the new one no longer has, and folders left empty."""
+    for dirpath, _, filenames in os.walk(out, topdown=False):
+        folder = Path(dirpath)
+        rel_folder = PurePosixPath(folder.relative_to(out).as_posix())
+        for name in filenames:
+            if rel_folder / name not in current and not _TEMPORARY.match(name):
+                (folder / name).unlink()
+        if folder != out and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _alive(pid: int) -> bool:

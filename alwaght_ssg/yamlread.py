@@ -107,11 +107,12 @@ def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
             + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
         )
         return None
-    refused = _too_big(node)
+    refused, duplicates, lines = _inspect(node, first_line)
     if refused:
         problems.error(path, first_line, refused)
         return None
-    duplicates = _duplicate_keys(node, path, first_line, problems)
+    for line, message in duplicates:
+        problems.error(path, line, message)
     if duplicates:
         return None
     try:
@@ -123,27 +124,8 @@ def read_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
     except RecursionError:
         problems.error(path, first_line, "YAML is nested too deeply; flatten the lists and mappings")
         return None
-    lines: dict[str, int] = {}
-    _key_lines(node, "", first_line, lines)
     clean = {str(k): v for k, v in data.items()}
     return YamlDoc(clean, lines, first_line)
-
-
-def _key_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str, int], depth: int = 0) -> None:
-    """Record the line of each key as a dotted path: `related.count`, `sections.0.slug`."""
-    if depth > KEY_LINE_DEPTH:
-        return
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                name = f"{prefix}{key.value}"
-                out.setdefault(name, first_line + key.start_mark.line)
-                _key_lines(value, name + ".", first_line, out, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            name = f"{prefix}{index}"
-            out.setdefault(name, first_line + item.start_mark.line)
-            _key_lines(item, name + ".", first_line, out, depth + 1)
 
 
 def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
@@ -162,51 +144,49 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     return line, problem
 
 
-def _too_big(root: yaml.Node) -> str | None:
-    """Why a document is refused: it expands past the node budget or nests too deep."""
+def _inspect(root: yaml.MappingNode, first_line: int) -> tuple[str | None, list[tuple[int, str]], dict[str, int]]:
+    """One walk over the node tree: why it is refused (past the node budget, which
+    counts alias expansions, or nested too deep), its duplicate keys, and the line
+    of each key as a dotted path (`related.count`, `sections.0.slug`)."""
     seen = 0
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    visited: set[int] = set()
+    duplicates: list[tuple[int, str]] = []
+    lines: dict[str, int] = {}
+    stack: list[tuple[yaml.Node, int, str]] = [(root, 0, "")]
     while stack:
-        node, depth = stack.pop()
+        node, depth, prefix = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            return f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); write the values out plainly"
+            refusal = (
+                f"YAML expands to more than {MAX_NODES:,} values (repeated aliases?); write the values out plainly"
+            )
+            return refusal, [], {}
         if depth > MAX_DEPTH:
-            return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the lists and mappings"
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-    return None
-
-
-def _duplicate_keys(root: yaml.MappingNode, path: str, first_line: int, problems: Problems) -> bool:
-    found = False
-    stack: list[yaml.Node] = [root]
-    visited: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in visited:
-            continue
+            return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the lists and mappings", [], {}
+        first_visit = id(node) not in visited
         visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
             first: dict[str, int] = {}
             for key, value in node.value:
-                stack.append(value)
-                if not isinstance(key, yaml.ScalarNode):
-                    continue
-                line = first_line + key.start_mark.line
-                if key.value in first:
-                    found = True
-                    problems.error(
-                        path,
-                        line,
-                        f"duplicate key '{key.value}' (first at line {first[key.value]}); keep one of them",
-                    )
-                else:
-                    first[key.value] = line
+                name = ""
+                if isinstance(key, yaml.ScalarNode):
+                    line = first_line + key.start_mark.line
+                    if first_visit and key.value in first:
+                        duplicates.append(
+                            (line, f"duplicate key '{key.value}' (first at line {first[key.value]}); keep one of them")
+                        )
+                    first.setdefault(key.value, line)
+                    if first_visit and depth <= KEY_LINE_DEPTH:
+                        name = f"{prefix}{key.value}"
+                        lines.setdefault(name, line)
+                stack.append((key, depth + 1, ""))
+                stack.append((value, depth + 1, name + "." if name else ""))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return found
+            for index, item in enumerate(node.value):
+                name = ""
+                if first_visit and prefix and depth <= KEY_LINE_DEPTH:
+                    name = f"{prefix}{index}"
+                    lines.setdefault(name, first_line + item.start_mark.line)
+                stack.append((item, depth + 1, name + "." if name else ""))
+    duplicates.sort()
+    return None, duplicates, lines

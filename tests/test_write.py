@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from alwaght_ssg.write import MARKER, OutputError, check_output, publish
+from alwaght_ssg.write import MARKER, OutputError, Staging, check_output, publish
 
 
 def _page(rel: str, text: str) -> tuple[PurePosixPath, bytes]:
@@ -82,3 +82,37 @@ def test_output_folder_guards(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="was not written by alwaght-ssg"):
         check_output(stranger, site)
     check_output(site / "public", site)  # a new folder is fine
+
+
+def test_a_rebuild_updates_in_place_and_removes_what_is_gone(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    publish(out, [_page("index.html", "one"), _page("old/deep/index.html", "gone soon")], [])
+    inode = (out / "index.html").stat().st_ino
+    publish(out, [_page("index.html", "two"), _page("new/index.html", "new")], [])
+    assert (out / "index.html").read_text() == "two"
+    assert (out / "index.html").stat().st_ino != inode  # replaced whole by a rename, never rewritten in place
+    assert not (out / "old").exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        ".alwaght-ssg",
+        "index.html",
+        "new/index.html",
+    ]
+
+
+def test_an_aborted_update_leaves_no_temporary_files(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    publish(out, [_page("index.html", "good")], [])
+    staging = Staging(out)
+    staging.write(PurePosixPath("index.html"), b"half")
+    staging.write(PurePosixPath("a/index.html"), b"half")
+    staging.abort()
+    assert (out / "index.html").read_text() == "good"
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [".alwaght-ssg", "index.html"]
+
+
+def test_temporary_files_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    publish(out, [_page("index.html", "good")], [])
+    (out / f".index.html.new-{2**22 + 99}").write_text("half written by a killed build")
+    publish(out, [_page("index.html", "next")], [])
+    assert sorted(p.name for p in out.iterdir()) == [".alwaght-ssg", "index.html"]
