@@ -9,6 +9,7 @@ build never fails because of it.
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -51,9 +52,13 @@ class Cache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (schema TEXT)")
                 row = db.execute("SELECT schema FROM meta").fetchone()
                 if row is None or row[0] != SCHEMA:
-                    db.executescript("DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS pages; DELETE FROM meta;")
+                    db.executescript(
+                        "DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS blobs;"
+                        "DELETE FROM meta;"
+                    )
                     db.execute("INSERT INTO meta VALUES (?)", (SCHEMA,))
                 db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, lead TEXT, words INT)")
+                db.execute("CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages "
                     "(output TEXT, path TEXT, fingerprint TEXT, digest TEXT, PRIMARY KEY (output, path))"
@@ -88,6 +93,45 @@ class Cache:
         self._write(
             "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
             [(k, r.html, r.first_paragraph, r.words) for k, r in items.items()],
+        )
+
+    def blob(self, key: str) -> object | None:
+        """A value stored with `store_blob` (parsed sources, related content), or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
+
+    def store_blob(self, key: str, value: object) -> None:
+        self.store_blobs({key: value})
+
+    def blobs(self, prefix: str) -> dict[str, object]:
+        """Every stored value whose key starts with `prefix`; unreadable ones are left out."""
+        found: dict[str, object] = {}
+        if self._db is None:
+            return found
+        try:
+            rows = self._db.execute(
+                "SELECT key, value FROM blobs WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff")
+            )
+            for key, value in rows:
+                with suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+                    found[key] = pickle.loads(value)
+        except sqlite3.Error:
+            self._db = None
+            return {}
+        return found
+
+    def forget(self, prefix: str) -> None:
+        """Drop every stored value whose key starts with `prefix` (superseded results)."""
+        self._write("DELETE FROM blobs WHERE key >= ? AND key < ?", [(prefix, prefix + "\uffff")])
+
+    def store_blobs(self, items: dict[str, object]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO blobs VALUES (?, ?)", [(k, pickle.dumps(v, protocol=5)) for k, v in items.items()]
         )
 
     def pages(self, output: str) -> dict[str, tuple[str, str]]:

@@ -55,6 +55,7 @@ class _Feeder:
 
     def __init__(self) -> None:
         self._keys: dict[int, bytes] = {}
+        self._alive: list[object] = []
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def feed(self, h: _Hash, value: object) -> None:
@@ -71,13 +72,18 @@ class _Feeder:
         elif isinstance(value, datetime):
             h.update(value.isoformat().encode() + b"\0")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = self._fields.get(type(value))
-            if names is None:
-                names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-            h.update(type(value).__name__.encode() + b"{")
-            for name in names:
-                self.feed(h, getattr(value, name))
-            h.update(b"}")
+            # Sections, tags and months recur on thousands of pages: hash each one once.
+            key = self._keys.get(id(value))
+            if key is None:
+                names = self._fields.get(type(value))
+                if names is None:
+                    names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+                inner = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
+                for name in names:
+                    self.feed(inner, getattr(value, name))
+                key = self._keys[id(value)] = inner.digest()
+                self._alive.append(value)  # ids stay unique only while the objects live
+            h.update(key)
         else:
             h.update(repr(value).encode() + b"\0")
 

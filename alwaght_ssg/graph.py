@@ -7,12 +7,14 @@ whose objects are finished: templates never look anything up by string.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from .cache import Cache
 from .config import SiteConfig
 from .dates import parse_datetime
 from .load import Source, Sources
@@ -58,9 +60,11 @@ def build_site(
     problems: Problems,
     visibility: Visibility = Visibility(),
     bodies: Mapping[str, Rendered] | None = None,
+    cache: Cache | None = None,
 ) -> Site:
     """`bodies` are the rendered Markdown of the sources by path (see parse.py); without
-    them the bodies are rendered here, in this process."""
+    them the bodies are rendered here, in this process. With a cache, related content
+    is computed again only when its inputs changed."""
     if bodies is None:
         markup = Markup(config.slug_mode, config.base_path)
         every = [*sources.articles, *sources.topics, *sources.pages]
@@ -85,11 +89,10 @@ def build_site(
     # An article that failed its own checks is still known: no second error for linking to it.
     known = set(by_slug) | {ref.slug for ref in drafts.refs}
     explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
-    related_slugs = compute_related(
-        [RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible],
-        explicit,
-        config.related,
-    )
+    inputs = [
+        RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible
+    ]
+    related_slugs = _related(inputs, explicit, config, cache)
     shown = {a.slug: a for a in visible}
     related = {slug: tuple(shown[s] for s in rel) for slug, rel in related_slugs.items()}
 
@@ -127,6 +130,23 @@ def build_site(
         related=FrozenMap(related),
         most_viewed=FrozenMap({"day": empty, "week": empty, "month": empty}),
     )
+
+
+def _related(
+    inputs: list[RelatedInput], explicit: dict[str, tuple[str, ...]], config: SiteConfig, cache: Cache | None
+) -> dict[str, tuple[str, ...]]:
+    key = (
+        "related:"
+        + hashlib.blake2b(repr((inputs, sorted(explicit.items()), config.related)).encode(), digest_size=16).hexdigest()
+    )
+    found = cache.blob(key) if cache else None
+    if isinstance(found, dict):
+        return found
+    result = compute_related(inputs, explicit, config.related)
+    if cache:
+        cache.forget("related:")  # only the latest result is worth keeping
+        cache.store_blob(key, result)
+    return result
 
 
 def _shown(article: Article, visibility: Visibility) -> bool:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .parallel import run
 from .problems import Problem, Problems
 from .yamlread import YamlDoc, read_yaml, split_front_matter
@@ -41,17 +42,42 @@ class Sources:
     pages: tuple[Source, ...]
 
 
-def read_sources(root: Path, problems: Problems, jobs: int = 1) -> Sources:
+def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | None = None) -> Sources:
+    """Every source file; with a cache, a file whose size and modification time are
+    unchanged since it was last read cleanly is not read again."""
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
     every = [path for paths in found.values() for path in paths]
-    results = run(_read, (root, every), len(every), jobs)
+    stamps = {path: _stamp(path) for path in every}
+    known = cache.blobs(_CACHE_PREFIX) if cache else {}
     by_path: dict[Path, Source] = {}
-    for path, (source, found_problems) in zip(every, results, strict=True):
+    for path in every:
+        entry = known.get(_CACHE_PREFIX + str(path))
+        if isinstance(entry, tuple) and entry[0] == stamps[path] and isinstance(entry[1], Source):
+            by_path[path] = entry[1]
+    missing = [path for path in every if path not in by_path]
+    results = run(_read, (root, missing), len(missing), jobs)
+    fresh: dict[str, object] = {}
+    for path, (source, found_problems) in zip(missing, results, strict=True):
         problems.extend(found_problems)
         if source is not None:
             by_path[path] = source
+            if not found_problems and stamps[path] is not None:
+                fresh[_CACHE_PREFIX + str(path)] = (stamps[path], source)
+    if cache is not None:
+        cache.store_blobs(fresh)
     loaded = {kind: tuple(by_path[p] for p in paths if p in by_path) for kind, paths in found.items()}
     return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
+
+
+_CACHE_PREFIX = "source:"
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _read(work: tuple[Path, list[Path]], index: int) -> tuple[Source | None, list[Problem]]:

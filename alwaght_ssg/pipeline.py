@@ -121,14 +121,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             templates = template_dirs(root)
             language = load_language(config.language, config.date_format, templates, problems)
         with stage("load"):
-            sources = read_sources(root, problems, options.jobs)
+            sources = read_sources(root, problems, options.jobs, cache)
         with stage("parse"):
             count = len(sources.articles) + len(sources.topics) + len(sources.pages)
             bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
             result.bodies_rendered, result.bodies_cached = body_stats.rendered, body_stats.cached
         with stage("graph"):
             visibility = Visibility(drafts=options.drafts, future=options.future)
-            site = build_site(sources, config, options.now, problems, visibility, bodies)
+            site = build_site(sources, config, options.now, problems, visibility, bodies, cache)
             routes = plan(site, problems)
         if problems.has_errors():
             return failed(Status.CONTENT_ERRORS)
@@ -168,11 +168,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     static_files, _ = staging.copy_static(static_dirs(root))
                     written = [r.path for r, p in zip(routes, pages, strict=True) if p.status == "written"]
                     written += [rel for rel, was_written in static_files.items() if was_written]
-                    staging.commit(written, {r.path for r in routes} | set(static_files))
-                records = {
-                    str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
-                }
+                    records = {
+                        str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
+                    }
+                    static_list = sorted(map(str, static_files))
+                    # Looking for files to remove means walking the whole output: skip it when
+                    # the last build wrote the same pages and static files to this output.
+                    same_files = previous.keys() == records.keys() and cache.blob("static:" + output_key) == static_list
+                    current = None if same_files else {r.path for r in routes} | set(static_files)
+                    staging.commit(written, current)
                 cache.store_pages(output_key, records)
+                cache.store_blob("static:" + output_key, static_list)
                 result.static = len(static_files)
                 result.written = len(written)
                 result.unchanged = len(routes) + result.static - result.written

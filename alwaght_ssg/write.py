@@ -86,9 +86,8 @@ class Staging:
 
     def keep(self, rel: PurePosixPath) -> bool:
         """Keep the previous output's file unchanged; False when it is not there."""
-        if self.in_place:
-            return self.path(rel).is_file()
-        return False
+        # No confinement check needed: nothing is written, and routes are confined already.
+        return self.in_place and os.path.isfile(os.path.join(self.root, *rel.parts))
 
     def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], int]:
         """Copy static files (later folders win); files unchanged since the last build are kept.
@@ -205,8 +204,6 @@ def _remove_leftovers(out: Path) -> None:
             if (old / MARKER).exists():
                 os.rename(old, out)
                 break
-    if (out / MARKER).is_file():
-        _remove_temporaries(out)
     for prefix in (f".{out.name}.staging-", f".{out.name}.old-"):
         for path in out.parent.glob(prefix + "*"):
             pid = path.name[len(prefix) :]
@@ -232,7 +229,10 @@ def _remove_stale(out: Path, current: set[PurePosixPath]) -> None:
         folder = Path(dirpath)
         rel_folder = PurePosixPath(folder.relative_to(out).as_posix())
         for name in filenames:
-            if rel_folder / name not in current and not _TEMPORARY.match(name):
+            if rel_folder / name in current:
+                continue
+            match = _TEMPORARY.match(name)
+            if match is None or not _alive(int(match.group(1))):  # a killed build's leftovers go too
                 (folder / name).unlink()
         if folder != out and not any(folder.iterdir()):
             folder.rmdir()
