@@ -7,7 +7,9 @@ The only module that reads the clock, the environment or exits. Exit status:
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from .pipeline import BuildOptions, BuildResult, Status, build
 from .problems import Problems
 from .progress import for_terminal
 from .scaffold import ScaffoldError, init_site, new_article
+from .serve import DevServer
 from .write import OutputError, check_output
 
 
@@ -73,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="check content, templates and links; write nothing")
     site_options(c)
     c.set_defaults(run=_check)
+
+    s = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild on save, reload the browser")
+    s.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--no-drafts", action="store_true", help="hide drafts (shown while serving, with a banner)")
+    s.add_argument("--future", action="store_true", default=True, help="show scheduled articles (the default)")
+    s.add_argument("--no-future", dest="future", action="store_false", help="hide scheduled articles")
+    s.add_argument("--jobs", type=_positive, default=default_jobs(), help="processes to use (default: all cores)")
+    s.set_defaults(run=_serve)
 
     n = commands.add_parser("new", help="start a new piece of content")
     n.add_argument("kind", choices=["article"])
@@ -166,6 +179,29 @@ def _summary(result: BuildResult, out: Path) -> None:
         f"({changes}; {stages})",
         file=sys.stderr,
     )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    site = args.site.resolve()
+    if not site.is_dir():
+        raise UsageError(f"--site {args.site} is not a folder")
+    options = BuildOptions(site=site, now=_now(None), drafts=not args.no_drafts, future=args.future, jobs=args.jobs)
+    try:
+        server = DevServer(options, args.host, args.port, clock=lambda: _now(None))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {args.port} is in use; stop what uses it or try --port {args.port + 1}") from None
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _new(args: argparse.Namespace) -> int:

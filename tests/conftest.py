@@ -6,10 +6,15 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -62,3 +67,32 @@ def run_cli(
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     return tmp_path / "site"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium driven by Playwright; never a downloaded browser.
+
+    Without /usr/bin/chromium the browser tests are skipped on a developer's
+    machine, but never under CI (which installs it), where a missing browser fails.
+    """
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
