@@ -140,7 +140,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 fingerprints = fingerprint_all([route.view for route in routes], base)
                 output_key = str(options.out.resolve()) if options.out else ""
                 previous = cache.pages(output_key) if staging and not options.clean else {}
-                renderer = Renderer(site, templates, language)
+                renderer = Renderer(site, templates, language, _bytecode_dir(cache_dir, options.out is None))
                 pages = build_pages(
                     routes, fingerprints, renderer, staging, previous, options.jobs, bar("render", len(routes))
                 )
@@ -198,6 +198,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 class _Abandon(Exception):
     """Problems were found after writing into the staging folder began."""
+
+
+def _bytecode_dir(cache_dir: Path, read_only: bool) -> Path | None:
+    folder = cache_dir / "templates"
+    if read_only:  # `check` writes nothing, compiled templates included
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def _settings_key(root: Path, options: BuildOptions, templates: list[Path]) -> str:

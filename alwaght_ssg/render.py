@@ -24,7 +24,9 @@ from .urls import absolute_url, site_url
 
 
 class Renderer:
-    def __init__(self, site: Site, template_dirs: list[Path], language: Language) -> None:
+    def __init__(
+        self, site: Site, template_dirs: list[Path], language: Language, bytecode_dir: Path | None = None
+    ) -> None:
         self.site = site
         self.template_dirs = template_dirs
         config = site.config
@@ -35,6 +37,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Compiled templates are kept between builds (Jinja checks each source's mtime).
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         # Babel formatting is slow and the same dates recur on thousands of pages.
         longdate = lru_cache(maxsize=None)(language.long_date)

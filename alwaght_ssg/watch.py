@@ -17,7 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 WATCHED = ("site.yaml", "content", "templates", "static", "data")
-QUIET = 0.15  # seconds without events that end a burst
+QUIET = 0.08  # seconds without events that end a burst (a git checkout writes faster than this)
 LONGEST = 2.0  # a burst that never goes quiet still rebuilds after this long
 
 
