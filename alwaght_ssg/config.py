@@ -94,6 +94,12 @@ class MostViewedConfig:
 
 
 @dataclass(frozen=True)
+class FeedsConfig:
+    items: int = 20
+    full_text: bool = False
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     title: str
@@ -111,6 +117,8 @@ class SiteConfig:
     home_editors_choice: int = 6
     related: RelatedConfig = RelatedConfig()
     most_viewed: MostViewedConfig = MostViewedConfig()
+    feeds: FeedsConfig = FeedsConfig()
+    search: bool = True
     comments_endpoint: str = ""
     promos: tuple[Link, ...] = ()
     menu: tuple[Link, ...] = ()
@@ -236,7 +244,7 @@ class _Reader:
             "title", "tagline", "description", "base_url", "language", "timezone",
             "slug_mode", "date_format", "sections", "permalinks", "pagination",
             "home", "related", "most_viewed", "comments", "promos", "menu",
-            "footer", "params",
+            "footer", "params", "feeds", "search",
         }  # fmt: skip
         self.unknown(data, known, "")
         title = self.value(data, "title", "", str, "")
@@ -286,6 +294,8 @@ class _Reader:
             home_editors_choice=self.positive(home, "editors_choice", "home.", 6),
             related=self.related(data),
             most_viewed=self.most_viewed(data),
+            feeds=self.feeds(data),
+            search=self.search(data),
             comments_endpoint=self.value(comments, "endpoint", "comments.", str, ""),
             promos=self.links(data, "promos"),
             menu=self.links(data, "menu"),
@@ -374,6 +384,21 @@ class _Reader:
             week=self.positive(table, "week", "most_viewed.", d.week),
             month=self.positive(table, "month", "most_viewed.", d.month),
         )
+
+    def feeds(self, data: dict[str, Any]) -> FeedsConfig:
+        table = self.table(data, "feeds")
+        self.unknown(table, set(FeedsConfig.__dataclass_fields__), "feeds.")
+        d = FeedsConfig()
+        return FeedsConfig(
+            items=self.positive(table, "items", "feeds.", d.items),
+            full_text=self.value(table, "full_text", "feeds.", bool, d.full_text),
+        )
+
+    def search(self, data: dict[str, Any]) -> bool:
+        table = self.table(data, "search")
+        self.unknown(table, {"enabled"}, "search.")
+        enabled: bool = self.value(table, "enabled", "search.", bool, True)
+        return enabled
 
     def links(self, data: dict[str, Any], key: str) -> tuple[Link, ...]:
         raw = data.get(key)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from . import __version__
@@ -34,6 +34,8 @@ from .parse import render_bodies
 from .problems import Problems
 from .render import Renderer
 from .routes import plan
+from .search import FOLDER as SEARCH_FOLDER
+from .search import build_index
 from .theme import static_dirs, template_dirs
 from .write import Staging, static_paths
 
@@ -151,6 +153,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             with stage("links"):
                 static = static_paths(static_dirs(root))
                 files = {route.path for route in routes} | static
+                if config.search:  # written by Pagefind after the pages
+                    files |= {PurePosixPath(SEARCH_FOLDER, name) for name in ("pagefind-ui.js", "pagefind-ui.css")}
                 bodies_of = [(a.source, a.body_html) for a in site.articles]
                 bodies_of += [(t.source, t.body_html) for t in site.topics]
                 bodies_of += [(p.source, p.body_html) for p in site.pages]
@@ -176,9 +180,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     # the last build wrote the same pages and static files to this output.
                     same_files = previous.keys() == records.keys() and cache.blob("static:" + output_key) == static_list
                     current = None if same_files else {r.path for r in routes} | set(static_files)
-                    staging.commit(written, current)
+                    staging.commit(written, current, preserve=(SEARCH_FOLDER,) if config.search else ())
                 cache.store_pages(output_key, records)
                 cache.store_blob("static:" + output_key, static_list)
+                if config.search and (written or not (staging.out / SEARCH_FOLDER).is_dir()):
+                    with stage("search"):
+                        failure = build_index(staging.out)
+                    if failure:
+                        problems.warning(CONFIG_FILE, 0, failure)
                 result.static = len(static_files)
                 result.written = len(written)
                 result.unchanged = len(routes) + result.static - result.written

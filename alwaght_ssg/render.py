@@ -8,18 +8,33 @@ autoescaping and StrictUndefined, so a typo in a template is an error at
 
 from __future__ import annotations
 
+import json
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from .config import SiteConfig
+from .feeds import Feed, render_feed
 from .i18n import Language
 from .model import Site
 from .problems import Problems
-from .routes import Route
+from .routes import ListPage, RedirectsFile, Route, feed_urls
+from .sitemaps import (
+    NewsSitemap,
+    Robots,
+    Sitemap,
+    SitemapIndex,
+    render_index,
+    render_news,
+    render_robots,
+    render_sitemap,
+)
 from .urls import absolute_url, site_url
 
 
@@ -63,9 +78,19 @@ class Renderer:
             lang=language.code,
             dir=language.direction,
             fragment=self._fragment,
+            feeds_for=self._feeds_for,
         )
+        env.filters["jsonld"] = _json_ld
         self.env = env
         self._fragments: dict[str, Markup] = {}
+
+    def _feeds_for(self, view: object) -> tuple[str, ...]:
+        """The Atom and RSS feeds a page's head announces (none when feeds are off)."""
+        if not self.site.config.origin:
+            return ()
+        if isinstance(view, ListPage) and view.kind in ("section", "tag", "topic"):
+            return feed_urls(view.subject.url)
+        return feed_urls("/")
 
     def _fragment(self, name: str) -> Markup:
         """A partial that is the same on every page (the rail), rendered once per process."""
@@ -74,6 +99,9 @@ class Renderer:
         return self._fragments[name]
 
     def render(self, route: Route, problems: Problems) -> bytes | None:
+        machine = _MACHINE.get(type(route.view))
+        if machine is not None:
+            return machine(route.view, self.site.config)
         try:
             template = self.env.get_template(route.template)
             return template.render(page=route.view).encode("utf-8")
@@ -106,3 +134,26 @@ class Renderer:
             if frame.filename.endswith((".html", ".xml", ".txt")):
                 return self._where(frame.filename), frame.lineno or 0
         return "templates", 0
+
+
+def _redirects(view: RedirectsFile, config: SiteConfig) -> bytes:
+    lines = [f"{site_url(config, old)} {site_url(config, new)} 301" for old, new in view.redirects]
+    return ("\n".join(lines) + "\n").encode()
+
+
+_MACHINE: dict[type, Callable[[Any, SiteConfig], bytes]] = {
+    Feed: render_feed,
+    Sitemap: render_sitemap,
+    SitemapIndex: render_index,
+    NewsSitemap: render_news,
+    Robots: render_robots,
+    RedirectsFile: _redirects,
+}
+
+
+def _json_ld(value: object) -> Markup:
+    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` are escaped, so a
+    headline holding `</script>` cannot end the script early."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 
+from .feeds import ATOM, RSS, Feed
 from .model import ArchiveMonth, Article, Page, Section, Site, Tag, Topic
 from .problems import Problems
+from .sitemaps import NewsSitemap, Robots, Sitemap, SitemapEntry, SitemapIndex, news_articles, split
 from .urls import output_path, paged
 
 
@@ -120,7 +123,36 @@ class NotFoundPage:
     description: str
 
 
-View = HomePage | ArticlePage | ListPage | TagsPage | TopicsPage | ArchivePage | StandalonePage | NotFoundPage
+@dataclass(frozen=True)
+class RedirectPage:
+    """An article's old URL (`aliases`), pointing at where it lives now."""
+
+    url: str
+    title: str
+    description: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    url: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RedirectsFile:
+    """`_redirects`, the redirect list that common static hosts read."""
+
+    url: str
+    redirects: tuple[tuple[str, str], ...]
+
+
+View = (
+    HomePage | ArticlePage | ListPage | TagsPage | TopicsPage | ArchivePage | StandalonePage | NotFoundPage
+    | RedirectPage | SearchPage
+    | Feed | Sitemap | SitemapIndex | NewsSitemap | Robots | RedirectsFile
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,12 +168,16 @@ TAGS_URL = "/tags/"
 TOPICS_URL = "/topics/"
 ARCHIVE_URL = "/archive/"
 NOT_FOUND_URL = "/404.html"
+SEARCH_URL = "/search/"
+SITEMAP_URL = "/sitemap.xml"
+NEWS_SITEMAP_URL = "/news-sitemap.xml"
+ROBOTS_URL = "/robots.txt"
 
 
 def plan(site: Site, problems: Problems) -> tuple[Route, ...]:
     routes: list[Route] = []
     taken: dict[PurePosixPath, Route] = {}
-    for url, template, view, source in _pages(site):
+    for url, template, view, source in _with_machine_files(site, list(_pages(site))):
         path = output_path(url)
         if path is None:
             problems.error(source, 0, f"URL {url!r} would be written outside the output folder")
@@ -195,6 +231,74 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     for page in site.pages:
         yield page.url, "page.html", StandalonePage(page.url, page.title, page.summary, page), page.source
     yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"
+    if site.config.search:
+        yield SEARCH_URL, "search.html", SearchPage(SEARCH_URL, "", ""), "site.yaml"
+    for article in site.articles:
+        for alias in article.aliases:
+            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            yield url, "redirect.html", RedirectPage(url, article.title, "", article.url), article.source
+
+
+Planned = tuple[str, str, View, str]
+
+
+def _with_machine_files(site: Site, pages: list[Planned]) -> Iterator[Planned]:
+    """The pages, then what machines read: feeds, sitemaps, robots.txt and `_redirects`."""
+    yield from pages
+    config = site.config
+    redirects = tuple((view.url, view.target) for _, _, view, _ in pages if isinstance(view, RedirectPage))
+    if redirects:
+        yield "/_redirects", "", RedirectsFile("/_redirects", redirects), "site.yaml"
+    if not config.origin:
+        return  # feeds and sitemaps need absolute URLs: base_url must name the host
+    yield from _feeds(site, "/", config.title, config.description or config.tagline, site.articles, "site.yaml")
+    for section in site.sections:
+        articles = site.by_section.get(section.slug, ())
+        yield from _feeds(site, section.url, section.title, section.description, articles, "site.yaml")
+    for tag in site.tags:
+        yield from _feeds(site, tag.url, tag.name, "", site.by_tag[tag.slug], "site.yaml")
+    for topic in site.topics:
+        articles = site.by_topic.get(topic.slug, ())
+        yield from _feeds(site, topic.url, topic.title, topic.summary, articles, topic.source)
+    entries = [
+        SitemapEntry(url, _lastmod(view))
+        for url, template, view, _ in pages
+        if template and not isinstance(view, NotFoundPage | RedirectPage | SearchPage)
+    ]
+    parts = split(entries)
+    if len(parts) == 1:
+        yield SITEMAP_URL, "", Sitemap(SITEMAP_URL, parts[0]), "site.yaml"
+    else:
+        urls = tuple(f"/sitemap-{n}.xml" for n in range(1, len(parts) + 1))
+        newest = max((e.lastmod for e in entries if e.lastmod), default=site.now)
+        yield SITEMAP_URL, "", SitemapIndex(SITEMAP_URL, urls, newest), "site.yaml"
+        for url, part in zip(urls, parts, strict=True):
+            yield url, "", Sitemap(url, part), "site.yaml"
+    yield NEWS_SITEMAP_URL, "", NewsSitemap(NEWS_SITEMAP_URL, news_articles(site.articles, site.now)), "site.yaml"
+    yield ROBOTS_URL, "", Robots(ROBOTS_URL, (SITEMAP_URL, NEWS_SITEMAP_URL)), "site.yaml"
+
+
+def feed_urls(page_url: str) -> tuple[str, str]:
+    """The Atom and RSS feeds that follow a page (the site's own follow the front page)."""
+    return page_url + "feed.xml", page_url + "rss.xml"
+
+
+def _feeds(
+    site: Site, page_url: str, title: str, description: str, articles: tuple[Article, ...], source: str
+) -> Iterator[Planned]:
+    newest = articles[: site.config.feeds.items]
+    updated = max((a.updated or a.date for a in newest), default=site.now)
+    full_title = title if page_url == "/" else f"{title} | {site.config.title}"
+    for url, kind in zip(feed_urls(page_url), (ATOM, RSS), strict=True):
+        yield url, "", Feed(url, full_title, description, kind, page_url, newest, updated), source
+
+
+def _lastmod(view: View) -> datetime | None:
+    if isinstance(view, ArticlePage):
+        return view.article.updated or view.article.date
+    if isinstance(view, ListPage) and view.articles:
+        return max(a.updated or a.date for a in view.articles)
+    return None
 
 
 def _article_page(site: Site, article: Article, position: dict[int, int]) -> ArticlePage:

@@ -109,9 +109,15 @@ class Staging:
             written[rel] = True
         return written, sum(written.values())
 
-    def commit(self, written: Iterable[PurePosixPath] = (), current: set[PurePosixPath] | None = None) -> None:
+    def commit(
+        self,
+        written: Iterable[PurePosixPath] = (),
+        current: set[PurePosixPath] | None = None,
+        preserve: tuple[str, ...] = (),
+    ) -> None:
         """Make the new site the site. `written` are the files written under temporary
-        names; `current` every file the site now has (others are removed)."""
+        names; `current` every file the site now has (others are removed, except in the
+        top-level folders named in `preserve`, which another tool maintains)."""
         if not self.in_place:
             (self.root / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
             _swap(self.root, self.out)
@@ -122,7 +128,7 @@ class Staging:
                 shutil.rmtree(target)
             os.replace(self._temporary(target), target)
         if current is not None:
-            _remove_stale(self.out, current | {PurePosixPath(MARKER)})
+            _remove_stale(self.out, current | {PurePosixPath(MARKER)}, preserve)
 
     def abort(self) -> None:
         if self.in_place:
@@ -223,11 +229,13 @@ def _remove_temporaries(out: Path, only_pid: int | None = None) -> None:
                     os.unlink(os.path.join(dirpath, name))
 
 
-def _remove_stale(out: Path, current: set[PurePosixPath]) -> None:
+def _remove_stale(out: Path, current: set[PurePosixPath], preserve: tuple[str, ...] = ()) -> None:
     """Files of the previous site that the new one no longer has, and folders left empty."""
     for dirpath, _, filenames in os.walk(out, topdown=False):
         folder = Path(dirpath)
         rel_folder = PurePosixPath(folder.relative_to(out).as_posix())
+        if rel_folder.parts and (rel_folder.parts[0] in preserve or rel_folder.parts[0].startswith(".")):
+            continue
         for name in filenames:
             if rel_folder / name in current:
                 continue
