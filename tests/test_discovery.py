@@ -184,3 +184,35 @@ def test_search_finds_an_article_by_a_word_only_in_its_body(browser: Browser, de
     assert "A headline with" in result.inner_text()
     assert result.get_attribute("href") == "/desk/news/2026/11/escape/"
     page.close()
+
+
+def test_a_sitemap_past_50000_urls_is_split_under_an_index() -> None:
+    from alwaght_ssg.sitemaps import MAX_URLS, SitemapEntry, split
+
+    entries = [SitemapEntry(f"/a/{n}/", None) for n in range(MAX_URLS * 2 + 1)]
+    parts = split(entries)
+    assert [len(p) for p in parts] == [MAX_URLS, MAX_URLS, 1]
+    assert [e for p in parts for e in p] == entries
+
+
+def test_search_handles_persian_text(browser: Browser, site_dir: Path) -> None:
+    config = "title: خبرگزاری\nbase_url: https://fa.example.org/\nlanguage: fa\nslug_mode: unicode\n"
+    body = "بازار امروز آرام بود و واژه زعفرانستان فقط در این متن آمده است."
+    write_site(site_dir, {"content/articles/بازار.md": article("گزارش بازار", "2026-11-20 09:00", body)}, config)
+    result = run_cli("build", "--site", site_dir, "--now", NOW_ISO)
+    assert result.returncode == 0, result.stderr
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir / "public"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        page.fill(".pagefind-ui__search-input", "زعفرانستان")
+        result_link = page.locator(".pagefind-ui__result-link").first
+        result_link.wait_for(timeout=30_000)
+        assert result_link.inner_text() == "گزارش بازار"
+        page.close()
+    finally:
+        server.shutdown()
