@@ -67,6 +67,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
     clean: bool = False  # ignore the cache and the previous output
+    search_index: bool = True  # run Pagefind after writing (the dev server runs it in the background)
 
 
 @dataclass
@@ -183,7 +184,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     staging.commit(written, current, preserve=(SEARCH_FOLDER,) if config.search else ())
                 cache.store_pages(output_key, records)
                 cache.store_blob("static:" + output_key, static_list)
-                if config.search and (written or not (staging.out / SEARCH_FOLDER).is_dir()):
+                if options.search_index and config.search and (written or not (staging.out / SEARCH_FOLDER).is_dir()):
                     with stage("search"):
                         failure = build_index(staging.out)
                     if failure:

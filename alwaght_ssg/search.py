@@ -12,26 +12,33 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 FOLDER = "pagefind"
 TIMEOUT = 600
 
 
-def build_index(out: Path) -> str | None:
-    """Index `out`; None when done, else what went wrong (the old index stays)."""
+def build_index(out: Path, started: Callable[[subprocess.Popen[str]], None] | None = None) -> str | None:
+    """Index `out`; None when done, else what went wrong (the old index stays).
+
+    `started` receives the running indexer, so that a server shutting down can stop it.
+    """
     fresh = out / f".{FOLDER}-new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(out), "--output-path", str(fresh), "--quiet"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if started:
+            started(proc)
+        stdout, stderr = proc.communicate(timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         return f"search index not rebuilt: {exc}"
-    if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
+    if proc.returncode != 0 or not (fresh / "pagefind.js").is_file():
         shutil.rmtree(fresh, ignore_errors=True)
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        return "search index not rebuilt: " + (detail[-1] if detail else f"pagefind exited {done.returncode}")
+        detail = (stderr or stdout).strip().splitlines()
+        return "search index not rebuilt: " + (detail[-1] if detail else f"pagefind exited {proc.returncode}")
     old = out / f".{FOLDER}-old-{os.getpid()}"
     target = out / FOLDER
     if target.exists():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import http.server
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -26,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .pipeline import BuildOptions, Status, build
+from .search import build_index
 from .watch import Watcher
 
 EVENTS = "/__alwaght/events"
@@ -82,7 +84,13 @@ class DevServer:
         self.httpd = http.server.ThreadingHTTPServer((host, port), _handler(self))  # port 0: any free one
         self.httpd.daemon_threads = True
         self.temp = Path(tempfile.mkdtemp(prefix="alwaght-serve-"))
-        self.options = replace(options, out=self.temp / "site", base_url=self.url)
+        # Indexing a large site for search takes longer than the rest of a rebuild: it runs
+        # in the background after each rebuild, so the editor's reload never waits for it.
+        self.options = replace(options, out=self.temp / "site", base_url=self.url, search_index=False)
+        self._index_wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._indexing: list[subprocess.Popen[str]] = []
+        self._indexer = threading.Thread(target=self._index_forever, name="alwaght-search-index", daemon=True)
         self.clock = clock
         self.log = log
         self.state = _State()
@@ -99,6 +107,7 @@ class DevServer:
         """Serve until interrupted; always removes the temporary folder."""
         try:
             self.rebuild(set())
+            self._indexer.start()
             self.watcher.start()
             self.log(
                 f"serving {self.options.site.name or self.options.site} at {self.url} "
@@ -106,8 +115,13 @@ class DevServer:
             )
             self.httpd.serve_forever(poll_interval=0.25)
         finally:
+            self._stopping.set()
             self.watcher.stop()
             self.httpd.server_close()
+            for proc in self._indexing:  # an indexer still running must not write into a removed folder
+                if proc.poll() is None:
+                    proc.terminate()
+                    proc.wait(timeout=30)
             shutil.rmtree(self.temp, ignore_errors=True)
 
     def rebuild(self, changed: set[Path]) -> None:
@@ -128,6 +142,8 @@ class DevServer:
             if result.status is Status.BUILT:
                 only_css = bool(changed) and all(p.suffix == ".css" for p in changed) and self.state.built_once
                 self._finish("css" if only_css and not self.state.problems else "reload", (), built=True)
+                if result.written:
+                    self._index_wanted.set()
                 for line in lines:
                     self.log(line)
                 files = "file" if result.written == 1 else "files"
@@ -138,6 +154,16 @@ class DevServer:
                 for line in lines:
                     self.log(line)
                 self.log(f"{what}: {summary}; the browser shows them too")
+
+    def _index_forever(self) -> None:
+        while True:
+            self._index_wanted.wait()
+            self._index_wanted.clear()
+            out = self.options.out
+            if out is not None and out.is_dir() and not self._stopping.is_set():
+                failure = build_index(out, started=self._indexing.append)
+                if failure and not self._stopping.is_set():
+                    self.log(failure)
 
     def _finish(self, event: str, problems: tuple[str, ...], built: bool = False) -> None:
         with self.changed:

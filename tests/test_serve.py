@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,10 @@ def test_a_port_in_use_is_a_clear_usage_error(site: Path) -> None:
     assert result.stderr.strip() == (
         f"alwaght-ssg: error: port {port} is in use; stop what uses it or try --port {port + 1}"
     )
+
+
+def test_the_search_index_is_built_in_the_background(served: Served) -> None:
+    deadline = time.monotonic() + 120
+    while served.get("/pagefind/pagefind.js")[0] != 200:
+        assert time.monotonic() < deadline, "no search index two minutes after the first build"
+        time.sleep(0.2)  # polling a file that appears when the background indexer finishes
