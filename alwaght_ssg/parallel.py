@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -64,8 +64,3 @@ def run(
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
     assert _task is not None
     return [_task(_shared, i) for i in range(*bounds)]
-
-
-def chunks(items: list[R], size: int) -> Iterator[list[R]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
