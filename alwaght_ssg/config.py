@@ -39,6 +39,7 @@ PERMALINK_FIELDS: dict[str, frozenset[str]] = {
     "tag": frozenset({"tag"}),
     "topic": frozenset({"topic"}),
     "archive": frozenset({"year", "month"}),
+    "most_viewed": frozenset({"window"}),
 }
 # Placeholders each permalink must use, or every page of its kind would share one URL.
 PERMALINK_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -48,6 +49,7 @@ PERMALINK_REQUIRED: dict[str, tuple[str, ...]] = {
     "tag": ("tag",),
     "topic": ("topic",),
     "archive": ("year", "month"),
+    "most_viewed": ("window",),
 }
 DEFAULT_PERMALINKS = {
     "article": "/{section}/{year}/{month}/{slug}/",
@@ -56,6 +58,7 @@ DEFAULT_PERMALINKS = {
     "tag": "/tags/{tag}/",
     "topic": "/topics/{topic}/",
     "archive": "/archive/{year}/{month}/",
+    "most_viewed": "/most-viewed/{window}/",
 }
 SLUG_MODES = ("transliterate", "unicode")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -85,12 +88,27 @@ class RelatedConfig:
     max_tag_share: float = 0.2
 
 
+MEASURES = ("views", "visitors")
+WINDOW_ENDS = ("now", "latest")
+
+
 @dataclass(frozen=True)
 class MostViewedConfig:
-    count: int = 5
+    """What the Most Viewed block and pages count (DESIGN §5); lengths are in days."""
+
+    count: int = 5  # entries per window in the home block
+    page_count: int = 20  # entries on /most-viewed/<window>/
+    show_counts: bool = True  # numbers in the home block
     day: int = 1
     week: int = 7
     month: int = 30
+    measure: str = "views"  # "views": every request; "visitors": one per address + user agent per day
+    until: str = "now"  # "now": windows end at the build's now; "latest": at the newest counted view
+    bots: tuple[str, ...] = ()  # user-agent markers excluded besides the built-in list
+    export_days: int = 0  # the days an export without dates covers, up to the windows' end (0: unset)
+
+    def windows(self) -> dict[str, int]:
+        return {"day": self.day, "week": self.week, "month": self.month}
 
 
 @dataclass(frozen=True)
@@ -378,11 +396,34 @@ class _Reader:
         table = self.table(data, "most_viewed")
         self.unknown(table, set(MostViewedConfig.__dataclass_fields__), "most_viewed.")
         d = MostViewedConfig()
+        p = "most_viewed."
+        measure = self.value(table, "measure", p, str, d.measure)
+        if measure not in MEASURES:
+            self.error(p + "measure", f"'most_viewed.measure' must be one of {one_of(MEASURES)}, not {measure!r}")
+            measure = d.measure
+        until = self.value(table, "until", p, str, d.until)
+        if until not in WINDOW_ENDS:
+            self.error(p + "until", f"'most_viewed.until' must be one of {one_of(WINDOW_ENDS)}, not {until!r}")
+            until = d.until
+        bots = self.value(table, "bots", p, list, [])
+        if not all(isinstance(b, str) and b.strip() for b in bots):
+            self.error(p + "bots", "'most_viewed.bots' must be a list of user-agent words, e.g. '- MonitorBot'")
+            bots = []
+        export_days = self.value(table, "export_days", p, int, 0)
+        if export_days < 0:
+            self.error(p + "export_days", "'most_viewed.export_days' must be 0 (unset) or more")
+            export_days = 0
         return MostViewedConfig(
-            count=self.positive(table, "count", "most_viewed.", d.count),
-            day=self.positive(table, "day", "most_viewed.", d.day),
-            week=self.positive(table, "week", "most_viewed.", d.week),
-            month=self.positive(table, "month", "most_viewed.", d.month),
+            count=self.positive(table, "count", p, d.count),
+            page_count=self.positive(table, "page_count", p, d.page_count),
+            show_counts=self.value(table, "show_counts", p, bool, d.show_counts),
+            day=self.positive(table, "day", p, d.day),
+            week=self.positive(table, "week", p, d.week),
+            month=self.positive(table, "month", p, d.month),
+            measure=measure,
+            until=until,
+            bots=tuple(b.strip() for b in bots),
+            export_days=export_days,
         )
 
     def feeds(self, data: dict[str, Any]) -> FeedsConfig:
@@ -423,4 +464,4 @@ class _Reader:
         return tuple(links)
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}

@@ -34,6 +34,7 @@ from .model import (
 )
 from .problems import Problems, did_you_mean
 from .related import RelatedInput, compute_related
+from .traffic import Views, view_path
 from .urls import check_slug, fold_key, make_slug, output_path, permalink
 
 ARTICLE_KEYS = frozenset({
@@ -61,6 +62,7 @@ def build_site(
     visibility: Visibility = Visibility(),
     bodies: Mapping[str, Rendered] | None = None,
     cache: Cache | None = None,
+    views: Views | None = None,
 ) -> Site:
     """`bodies` are the rendered Markdown of the sources by path (see parse.py); without
     them the bodies are rendered here, in this process. With a cache, related content
@@ -112,7 +114,6 @@ def build_site(
         )
         for (year, month), articles_of_month in sorted(by_month.items(), reverse=True)
     )
-    empty: tuple[ViewCount, ...] = ()
     return Site(
         config=config,
         now=now,
@@ -128,8 +129,35 @@ def build_site(
         by_topic=FrozenMap(by_topic),
         by_month=FrozenMap(by_month),
         related=FrozenMap(related),
-        most_viewed=FrozenMap({"day": empty, "week": empty, "month": empty}),
+        most_viewed=FrozenMap(_most_viewed(visible, views or Views(), config)),
+        views_until=views.until if views else None,
+        most_viewed_urls=FrozenMap(
+            {w: permalink(config, "most_viewed", window=w) for w in config.most_viewed.windows()}
+        ),
     )
+
+
+def _most_viewed(visible: list[Article], views: Views, config: SiteConfig) -> dict[str, tuple[ViewCount, ...]]:
+    """The most viewed published articles per window: views of the URL and of its old URLs
+    (aliases), then newer first, then slug."""
+    keep = max(config.most_viewed.count, config.most_viewed.page_count)
+    ranked: dict[str, tuple[ViewCount, ...]] = {}
+    for window in config.most_viewed.windows():
+        totals = views.windows.get(window, {})
+        scored = []
+        for article in visible if totals else ():
+            if not article.is_published:
+                continue
+            count = totals.get(article.url, 0.0) + sum(totals.get(_alias_path(a), 0.0) for a in article.aliases)
+            if round(count) >= 1:
+                scored.append((-round(count), -article.date.timestamp(), article.slug, article))
+        scored.sort(key=lambda row: row[:3])
+        ranked[window] = tuple(ViewCount(article, -negative) for negative, _, _, article in scored[:keep])
+    return ranked
+
+
+def _alias_path(alias: str) -> str:
+    return view_path(alias, "/") or alias
 
 
 def _related(

@@ -9,7 +9,7 @@ Templates receive these finished objects and never look anything up by string.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -152,7 +152,9 @@ class Site:
     by_topic: FrozenMap[str, tuple[Article, ...]]
     by_month: FrozenMap[tuple[int, int], tuple[Article, ...]]
     related: FrozenMap[str, tuple[Article, ...]]
-    most_viewed: FrozenMap[str, tuple[ViewCount, ...]]  # "day"/"week"/"month"
+    most_viewed: FrozenMap[str, tuple[ViewCount, ...]]  # "day"/"week"/"month", most viewed first
+    views_until: datetime | None = None  # where the Most Viewed windows end; None: nothing counted
+    most_viewed_urls: FrozenMap[str, str] = field(default_factory=lambda: FrozenMap({}))  # window -> its page
 
     @property
     def editors_choice(self) -> tuple[Article, ...]:

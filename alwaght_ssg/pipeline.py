@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from . import __version__
+from .analytics import read_views
 from .cache import Cache
 from .config import CONFIG_FILE, load_config
 from .depends import chrome_key, fingerprint_all
@@ -129,9 +130,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             count = len(sources.articles) + len(sources.topics) + len(sources.pages)
             bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
             result.bodies_rendered, result.bodies_cached = body_stats.rendered, body_stats.cached
+        with stage("analytics"):
+            views = read_views(root, config, options.now, problems, cache, options.jobs)
         with stage("graph"):
             visibility = Visibility(drafts=options.drafts, future=options.future)
-            site = build_site(sources, config, options.now, problems, visibility, bodies, cache)
+            site = build_site(sources, config, options.now, problems, visibility, bodies, cache, views)
             routes = plan(site, problems)
         if problems.has_errors():
             return failed(Status.CONTENT_ERRORS)

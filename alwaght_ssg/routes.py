@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from .feeds import ATOM, RSS, Feed
-from .model import ArchiveMonth, Article, Page, Section, Site, Tag, Topic
+from .model import ArchiveMonth, Article, Page, Section, Site, Tag, Topic, ViewCount
 from .problems import Problems
 from .sitemaps import NewsSitemap, Robots, Sitemap, SitemapEntry, SitemapIndex, news_articles, split
 from .urls import output_path, paged
@@ -117,6 +117,17 @@ class StandalonePage:
 
 
 @dataclass(frozen=True)
+class MostViewedPage:
+    """The most viewed articles of one window (day, week or month)."""
+
+    url: str
+    title: str
+    description: str
+    window: str
+    entries: tuple[ViewCount, ...]
+
+
+@dataclass(frozen=True)
 class NotFoundPage:
     url: str
     title: str
@@ -150,7 +161,7 @@ class RedirectsFile:
 
 View = (
     HomePage | ArticlePage | ListPage | TagsPage | TopicsPage | ArchivePage | StandalonePage | NotFoundPage
-    | RedirectPage | SearchPage
+    | MostViewedPage | RedirectPage | SearchPage
     | Feed | Sitemap | SitemapIndex | NewsSitemap | Robots | RedirectsFile
 )  # fmt: skip
 
@@ -228,6 +239,9 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     topic_entries = tuple((t, site.count("topic", t.slug)) for t in site.topics)
     yield TOPICS_URL, "topics.html", TopicsPage(TOPICS_URL, "", "", topic_entries), "site.yaml"
     yield ARCHIVE_URL, "archive.html", ArchivePage(ARCHIVE_URL, "", "", site.months), "site.yaml"
+    for window, url in site.most_viewed_urls.items():
+        entries = site.most_viewed[window][: config.most_viewed.page_count]
+        yield url, "most-viewed.html", MostViewedPage(url, "", "", window, entries), "site.yaml"
     for page in site.pages:
         yield page.url, "page.html", StandalonePage(page.url, page.title, page.summary, page), page.source
     yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"

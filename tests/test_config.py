@@ -112,9 +112,15 @@ def test_every_setting_read(tmp_path: Path) -> None:
           max_tag_share: 0.5
         most_viewed:
           count: 7
+          page_count: 15
+          show_counts: false
           day: 2
           week: 14
           month: 60
+          measure: visitors
+          until: latest
+          bots: [NewsMonitor]
+          export_days: 30
         comments:
           endpoint: https://comments.example.org/post
         promos:
@@ -143,7 +149,10 @@ def test_every_setting_read(tmp_path: Path) -> None:
     assert (config.home_news, config.home_editors_choice) == (8, 4)
     assert config.related == RelatedConfig(3, 4.0, 0.5, 2.0, 0.5)
     assert isinstance(config.related.topic_weight, float)
-    assert config.most_viewed == MostViewedConfig(7, 2, 14, 60)
+    assert config.most_viewed == MostViewedConfig(
+        count=7, page_count=15, show_counts=False, day=2, week=14, month=60,
+        measure="visitors", until="latest", bots=("NewsMonitor",), export_days=30,
+    )  # fmt: skip
     assert config.comments_endpoint == "https://comments.example.org/post"
     assert config.promos == (Link("Podcast", "https://example.org/podcast", "Listen"),)
     assert config.menu == (Link("About", "/about/"),)
@@ -218,6 +227,9 @@ sections:
   - news
 most_viewed:
   count: 0
+  measure: hits
+  until: yesterday
+  bots: [1]
 """
 
 
@@ -227,7 +239,7 @@ def broken(tmp_path: Path) -> list[Problem]:
 
 
 def test_all_errors_reported_together(broken: list[Problem]) -> None:
-    assert [p.line for p in broken] == [2, 3, 4, 5, 6, 8, 10, 12, 13, 15, 16, 19, 20, 22]
+    assert [p.line for p in broken] == [2, 3, 4, 5, 6, 8, 10, 12, 13, 15, 16, 19, 20, 22, 23, 24, 25]
 
 
 def test_unknown_top_level_key_with_did_you_mean(broken: list[Problem]) -> None:
@@ -296,6 +308,12 @@ def test_duplicate_section(broken: list[Problem]) -> None:
 
 def test_not_positive(broken: list[Problem]) -> None:
     assert "'most_viewed.count' must be 1 or more" in _at(broken, 22)
+
+
+def test_most_viewed_choices(broken: list[Problem]) -> None:
+    assert _at(broken, 23) == "'most_viewed.measure' must be one of 'views', 'visitors', not 'hits'"
+    assert _at(broken, 24) == "'most_viewed.until' must be one of 'now', 'latest', not 'yesterday'"
+    assert "'most_viewed.bots' must be a list of user-agent words" in _at(broken, 25)
 
 
 def test_unknown_key_in_list_item(tmp_path: Path) -> None:

@@ -8,18 +8,14 @@ from conftest import NOW_ISO, REPO, run_cli
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_two_builds_under_different_hash_seeds_are_identical(tmp_path: Path) -> None:
     trees = []
     for seed in ("1", "4242"):
         out = tmp_path / f"out-{seed}"
-        result = run_cli(
-            "build", "--site", REPO, "--out", out, "--now", NOW_ISO, env={"PYTHONHASHSEED": seed}
-        )
+        result = run_cli("build", "--site", REPO, "--out", out, "--now", NOW_ISO, env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         trees.append(_tree(out))
     first, second = trees

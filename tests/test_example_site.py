@@ -149,9 +149,7 @@ def test_article_page_has_the_seed_page_blocks_in_order(built: tuple[Path, str])
     order = ['class="label"', "<h1", "<time", "Related Content", 'class="story-body"', "Tags", "Comments"]
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
-    assert re.search(
-        r">(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} November 2026<", html
-    )
+    assert re.search(r">(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} November 2026<", html)
     for field in ('name="name"', 'name="email"', 'name="text"', 'type="submit"'):
         assert field in html
 

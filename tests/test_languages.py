@@ -46,9 +46,7 @@ def test_arabic_site_transliterates_slugs_when_asked(site_dir: Path) -> None:
         language: ar
         slug_mode: transliterate
     """
-    out = _build(
-        write_site(site_dir, {"content/articles/خبر.md": article("عنوان", "2026-11-20", "نص.")}, config)
-    )
+    out = _build(write_site(site_dir, {"content/articles/خبر.md": article("عنوان", "2026-11-20", "نص.")}, config))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'dir="rtl"' in index and "اختيار المحرر" not in index  # no editor's choice: block hidden
     assert "الأخبار" in index  # "News" block heading in Arabic

@@ -1,0 +1,224 @@
+"""data/analytics/ -> views per site path in the day, week and month windows (DESIGN §5).
+
+Input: the site folder, its settings, the build's now, the cache. Output: `Views`, the
+counted views per path in each window and when the windows end. Every file is read once
+and summarised (`traffic.Summary`); summaries are cached under a key made of the file's
+first 64 KiB, so a renamed (rotated) log is recognised, and a log that only grew is read
+from where the last build stopped. Big logs are split into byte ranges and read on every
+core. A file with bad lines gives one warning; an unreadable file or an export of an
+unknown kind is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import __version__
+from .cache import Cache
+from .config import SiteConfig
+from .parallel import run
+from .problems import Problems
+from .traffic import Counts, Summary, Views, Visits, bot_markers, minute_of, moment_of
+
+if TYPE_CHECKING:
+    from .accesslog import LogPart
+
+FOLDER = Path("data", "analytics")
+HEAD = 64 << 10
+SPLIT_AT = 32 << 20  # logs bigger than this are read in ranges, one per process
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    kind: str  # "log", "gz" or "export"
+    start: int = 0
+    end: int | None = None
+    width: int = 0
+
+
+@dataclass
+class _File:
+    path: Path
+    label: str  # as shown to editors: data/analytics/access.log
+    kind: str
+    key: str
+    size: int
+    mtime: int
+    cached: Summary | None = None  # a summary to reuse or to extend
+    jobs: list[int] = field(default_factory=list)
+    base_lines: int = 0
+
+
+def read_views(root: Path, config: SiteConfig, now: datetime, problems: Problems, cache: Cache, jobs: int) -> Views:
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return Views()
+    settings = _settings_key(config)
+    stored = cache.blobs(f"views:{settings}:")
+    files: list[_File] = []
+    work: list[_Job] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and _wanted(p)):
+        label = path.relative_to(root).as_posix()
+        try:
+            stat = path.stat()
+            with path.open("rb") as handle:
+                head = handle.read(HEAD)
+        except OSError as error:
+            problems.error(label, 0, f"cannot read this analytics file: {error.strerror or error}")
+            continue
+        kind = "export" if ".csv" in path.name.lower() else ("gz" if head[:2] == b"\x1f\x8b" else "log")
+        key = f"views:{settings}:{hashlib.blake2b(head, digest_size=16).hexdigest()}"
+        entry = _File(path, label, kind, key, stat.st_size, stat.st_mtime_ns)
+        files.append(entry)
+        previous = stored.get(key)
+        if isinstance(previous, tuple) and len(previous) == 3:
+            size, mtime, summary = previous
+            if size == stat.st_size and mtime == stat.st_mtime_ns:
+                entry.cached = summary
+                continue
+            if kind == "log" and size < stat.st_size and isinstance(summary, Summary) and summary.end:
+                entry.cached, entry.base_lines = summary, summary.lines  # grown: read only the new lines
+        if kind == "export":
+            entry.jobs.append(len(work))
+            work.append(_Job(path, kind))
+            continue
+        from .accesslog import columns, split  # pyarrow takes ~0.3 s to load: only sites with logs pay
+
+        width = columns(path, kind == "gz")
+        if not width:
+            problems.warning(label, 0, "no line in Common or Combined Log Format: file skipped")
+            entry.cached = Summary(Counts(), Visits())
+            continue
+        start = entry.cached.end if entry.cached else 0
+        ranges: list[tuple[int, int | None]] = [(start, None)]
+        if kind == "log" and stat.st_size - start > SPLIT_AT:
+            ranges = [(a, b) for a, b in split(path, stat.st_size, jobs) if b > start]
+        for a, b in ranges:
+            entry.jobs.append(len(work))
+            work.append(_Job(path, kind, max(a, start), b, width))
+    results = run(_read, (work, config), len(work), jobs, min_per_process=1) if work else []
+    summaries: list[Summary] = []
+    fresh: dict[str, object] = {}
+    for entry in files:
+        summary = _assemble(entry, [results[i] for i in entry.jobs], config, problems)
+        summaries.append(summary)
+        if entry.jobs:
+            fresh[entry.key] = (entry.size, entry.mtime, summary)
+    for key in stored.keys() - {entry.key for entry in files}:
+        cache.forget(key)
+    if fresh:
+        cache.store_blobs(fresh)
+    return _windows(summaries, config, now)
+
+
+def _wanted(path: Path) -> bool:
+    name = path.name
+    return not name.startswith(".") and not name.upper().startswith("README")
+
+
+def _settings_key(config: SiteConfig) -> str:
+    mv = config.most_viewed
+    text = f"{__version__}|{config.base_path}|{config.timezone}|{mv.measure}|{sorted(mv.bots)}|{bool(mv.export_days)}"
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _read(shared: tuple[list[_Job], SiteConfig], index: int) -> LogPart | Summary | str:
+    from .accesslog import LogSettings, read_part
+    from .exports import ExportError, read_export
+
+    jobs, config = shared
+    job = jobs[index]
+    visitors = config.most_viewed.measure == "visitors"
+    try:
+        if job.kind == "export":
+            return read_export(job.path, visitors, config.base_path, config.tz, bool(config.most_viewed.export_days))
+        settings = LogSettings(config.base_path, bot_markers(config.most_viewed.bots), visitors)
+        return read_part(job.path, job.kind == "gz", job.start, job.end, job.width, settings)
+    except ExportError as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot read this analytics file: {error.strerror or error}"
+
+
+def _assemble(entry: _File, parts: list[Any], config: SiteConfig, problems: Problems) -> Summary:
+    """One file's summary from the cached one and the parts just read; reports its problems."""
+    for part in parts:
+        if isinstance(part, str):
+            problems.error(entry.label, 1 if entry.kind == "export" else 0, part)
+            return Summary(Counts(), Visits())
+    summary = entry.cached if entry.cached is not None else Summary(Counts(), Visits())
+    if not parts:
+        return summary
+    if entry.kind == "export":
+        summary = parts[0]
+    else:
+        summary = _join_logs(summary if entry.base_lines else Summary(Counts(), Visits()), parts, entry.base_lines)
+    if summary.malformed or summary.broken:
+        said = []
+        if summary.malformed:
+            noun = "line" if summary.malformed == 1 else "lines"
+            where = f" (first at line {summary.first_malformed})" if summary.first_malformed else ""
+            said.append(f"{summary.malformed} malformed {noun} skipped{where}")
+        if summary.broken:
+            said.append(f"{summary.broken}: the lines before it were counted")
+        problems.warning(entry.label, 0, "; ".join(said))
+    return summary
+
+
+def _join_logs(before: Summary, parts: list[LogPart], base_lines: int) -> Summary:
+    lines, malformed, first, broken = base_lines, before.malformed, before.first_malformed, before.broken
+    counts, visits = [before.counts], [before.visits]
+    for part in parts:
+        if part.first_malformed and not first:
+            first = lines + part.first_malformed
+        lines += part.lines
+        malformed += part.malformed
+        broken = broken or part.broken
+        if len(part.visitor):
+            visits.append(Visits(part.paths, part.path, part.time, part.visitor))
+        elif len(part.path):
+            hours = part.time * 60
+            counts.append(Counts(part.paths, part.path, hours, np.full(len(hours), 60, np.int64), part.count))
+    end = parts[-1].end
+    return Summary(Counts.merge(counts), _concat(visits), lines, malformed, first, broken, end)
+
+
+def _concat(parts: list[Visits]) -> Visits:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return Visits()
+    if len(parts) == 1:
+        return parts[0]
+    table: dict[str, int] = {}
+    paths: list[str] = []
+    remapped = []
+    for part in parts:
+        remap = np.array([table.setdefault(p, len(table)) for p in part.paths], np.int32)
+        remapped.append(remap[part.path])
+    paths = list(table)
+    return Visits(
+        paths,
+        np.concatenate(remapped),
+        np.concatenate([p.minute for p in parts]),
+        np.concatenate([p.visitor for p in parts]),
+    )
+
+
+def _windows(summaries: list[Summary], config: SiteConfig, now: datetime) -> Views:
+    mv = config.most_viewed
+    counts = Counts.merge([s.counts for s in summaries] + [Visits.once_a_day([s.visits for s in summaries], config.tz)])
+    if not len(counts):
+        return Views()
+    end = minute_of(now)
+    if mv.until == "latest":
+        end = counts.latest() or end
+    counts = counts.placed(end, mv.export_days)
+    windows = {name: counts.totals(end, days * 1440) for name, days in mv.windows().items()}
+    return Views(windows, moment_of(end).astimezone(config.tz))

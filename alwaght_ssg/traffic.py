@@ -1,0 +1,242 @@
+"""Counted views, whatever they were read from: the shared vocabulary of the analytics readers.
+
+A `Counts` holds parallel numpy arrays, one row per (site path, stretch of time): how many
+views fell in the minutes `[start, start + length)`. A logged request is one minute long; an
+export row that says "240 views on 25 November" is spread over that day's 1,440 minutes; an
+export without dates over the period it covers. Counting a window is then the overlap of
+each row with the window, in proportion. Minutes are counted from the Unix epoch, in UTC.
+
+`view_path` turns whatever a log or an export wrote (a request target, a full URL, an
+escaped Arabic slug) into the site path an article is published at, or None for anything
+that is not a page (a stylesheet, an image, a feed, a path outside the site's base path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+
+# Substrings of user agents that are not readers (matched case-insensitively); site.yaml
+# `most_viewed.bots` adds to them. "-" and an empty agent count as bots as well.
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "archiver", "facebookexternalhit", "embedly",
+    "preview", "fetcher", "scraper", "monitor", "uptime", "pingdom", "lighthouse",
+    "headless", "phantomjs", "curl/", "wget/", "python-requests", "python-urllib", "aiohttp",
+    "go-http-client", "java/", "okhttp", "libwww", "httpclient", "feedparser", "rss",
+)  # fmt: skip
+
+PAGE_SUFFIXES = (".html", ".htm")
+FLOATING = -(1 << 40)  # the start of rows from an export that says nothing of its period
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTES_PER_DAY = 1440
+
+
+@dataclass(frozen=True)
+class Views:
+    """Views per site path in each window (`day`, `week`, `month`), and where the windows end."""
+
+    windows: dict[str, dict[str, float]] = field(default_factory=dict)
+    until: datetime | None = None
+
+
+@dataclass
+class Counts:
+    """Views per path and stretch of minutes, as parallel arrays (see the module docstring)."""
+
+    paths: list[str] = field(default_factory=list)
+    path: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    length: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+
+    def __len__(self) -> int:
+        return len(self.path)
+
+    @staticmethod
+    def merge(parts: list[Counts]) -> Counts:
+        """One `Counts` over every part, with one path table; equal rows are summed."""
+        table: dict[str, int] = {}
+        paths: list[str] = []
+        columns: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for part in parts:
+            if not len(part):
+                continue
+            remap = _remap(part.paths, table, paths)
+            columns.append((remap[part.path], part.start, part.length, part.count))
+        if not columns:
+            return Counts()
+        path, start, length, count = (np.concatenate(c) for c in zip(*columns, strict=True))
+        order = np.lexsort((path, start, length))
+        path, start, length = path[order], start[order], length[order]
+        first = np.ones(len(path), bool)
+        first[1:] = (path[1:] != path[:-1]) | (start[1:] != start[:-1]) | (length[1:] != length[:-1])
+        at = np.flatnonzero(first)
+        summed = np.add.reduceat(count[order].astype(np.float64), at)
+        return Counts(paths, path[at].astype(np.int32), start[at].astype(np.int64), length[at].astype(np.int64), summed)
+
+    def latest(self) -> int | None:
+        """The minute after the newest counted view, or None when nothing dated was counted."""
+        dated = self.start != FLOATING
+        if not dated.any():
+            return None
+        return int((self.start[dated] + self.length[dated]).max())
+
+    def placed(self, end: int, days: int) -> Counts:
+        """These counts with the rows of undated exports spread over the `days` before `end`."""
+        floating = self.start == FLOATING
+        if not floating.any():
+            return self
+        start, length = self.start.copy(), self.length.copy()
+        start[floating] = end - days * MINUTES_PER_DAY
+        length[floating] = days * MINUTES_PER_DAY
+        return Counts(self.paths, self.path, start, length, self.count)
+
+    def totals(self, end: int, minutes: int) -> dict[str, float]:
+        """Views per path in the window `[end - minutes, end)`, spreading rows in proportion."""
+        if not len(self):
+            return {}
+        overlap = np.minimum(self.start + self.length, end) - np.maximum(self.start, end - minutes)
+        share = np.clip(overlap, 0, None) / self.length
+        per_path = np.bincount(self.path, weights=self.count * share, minlength=len(self.paths))
+        return {self.paths[i]: float(per_path[i]) for i in np.flatnonzero(per_path > 1e-9)}
+
+
+def _remap(part_paths: list[str], table: dict[str, int], paths: list[str]) -> np.ndarray:
+    """Indexes of `part_paths` in the shared `paths` table, adding the new ones."""
+    remap = np.empty(len(part_paths), np.int32)
+    for i, p in enumerate(part_paths):
+        index = table.get(p)
+        if index is None:
+            index = table[p] = len(paths)
+            paths.append(p)
+        remap[i] = index
+    return remap
+
+
+def minute_of(moment: datetime) -> int:
+    """Minutes since the epoch of an aware datetime, rounded down."""
+    return int((moment - EPOCH).total_seconds() // 60)
+
+
+def moment_of(minute: int) -> datetime:
+    return EPOCH + timedelta(minutes=minute)
+
+
+def local_days(minutes: np.ndarray, tz: tzinfo) -> np.ndarray:
+    """The calendar day (in `tz`) of each minute, as days since the epoch."""
+    if not len(minutes):
+        return np.zeros(0, np.int64)
+    hours, inverse = np.unique(minutes // 60, return_inverse=True)
+    offsets = np.array([_offset_minutes(int(h), tz) for h in hours], np.int64)
+    return (minutes + offsets[inverse.ravel()]) // MINUTES_PER_DAY
+
+
+def day_start(day: datetime, tz: tzinfo) -> int:
+    """The first minute of a calendar day in `tz` (`day` carries the date only)."""
+    return minute_of(datetime(day.year, day.month, day.day, tzinfo=tz))
+
+
+def _offset_minutes(hour: int, tz: tzinfo) -> int:
+    offset = (EPOCH + timedelta(hours=hour)).astimezone(tz).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+@lru_cache(maxsize=65536)
+def view_path(target: str, base_path: str) -> str | None:
+    """The site path a request target or URL names, or None when it is not a page of the site.
+
+    Query strings and fragments go, `%D8%A7`-style escapes are decoded, `index.html` and a
+    missing trailing slash are normalised, and the site's base path is taken off.
+    """
+    if target.startswith(("http://", "https://", "//")):
+        target = urlsplit(target).path
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if not target.startswith("/"):
+        return None
+    if "%" in target:
+        target = unquote(target, errors="strict") if _decodes(target) else target
+    while "//" in target:
+        target = target.replace("//", "/")
+    if not target.startswith(base_path):
+        if target + "/" != base_path:
+            return None
+        target = base_path
+    path = "/" + target[len(base_path) :]
+    last = path.rsplit("/", 1)[1]
+    if last in ("index.html", "index.htm"):
+        path = path[: -len(last)]
+    elif "." in last:
+        if not last.endswith(PAGE_SUFFIXES):
+            return None  # a stylesheet, an image, a feed ...
+    elif last:
+        path += "/"
+    return path
+
+
+def _decodes(target: str) -> bool:
+    try:
+        unquote(target, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def bot_markers(extra: tuple[str, ...]) -> tuple[str, ...]:
+    return BOT_MARKERS + tuple(marker.lower() for marker in extra)
+
+
+def is_bot(agent: str, markers: tuple[str, ...]) -> bool:
+    lowered = agent.lower()
+    return lowered in ("", "-") or any(marker in lowered for marker in markers)
+
+
+@dataclass
+class Visits:
+    """Single views with a visitor key, for counting each visitor once a day (`measure: visitors`)."""
+
+    paths: list[str] = field(default_factory=list)
+    path: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    minute: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    visitor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+
+    def __len__(self) -> int:
+        return len(self.path)
+
+    @staticmethod
+    def once_a_day(parts: list[Visits], tz: tzinfo) -> Counts:
+        """One view per (path, visitor, calendar day in `tz`), at the visitor's first minute."""
+        table: dict[str, int] = {}
+        paths: list[str] = []
+        columns: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for part in parts:
+            if not len(part):
+                continue
+            remap = _remap(part.paths, table, paths)
+            columns.append((remap[part.path], part.minute, part.visitor))
+        if not columns:
+            return Counts()
+        path, minute, visitor = (np.concatenate(c) for c in zip(*columns, strict=True))
+        order = np.lexsort((minute, visitor, local_days(minute, tz), path))
+        path, minute, visitor = path[order], minute[order], visitor[order]
+        day = local_days(minute, tz)
+        first = np.ones(len(path), bool)
+        first[1:] = (path[1:] != path[:-1]) | (day[1:] != day[:-1]) | (visitor[1:] != visitor[:-1])
+        kept = Counts(paths, path[first], minute[first], np.ones(int(first.sum()), np.int64), np.ones(int(first.sum())))
+        return Counts.merge([kept])
+
+
+@dataclass
+class Summary:
+    """What one analytics file held, as cached between builds."""
+
+    counts: Counts
+    visits: Visits
+    lines: int = 0
+    malformed: int = 0
+    first_malformed: int = 0  # line number, 0 when none
+    broken: str = ""  # why reading stopped early, or ""
+    end: int = 0  # for a plain log: the offset after its last complete line
