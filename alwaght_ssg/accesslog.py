@@ -90,7 +90,7 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
         return "skip"
 
     raw = _open(path, compressed)
-    source: io.RawIOBase | io.BufferedIOBase = raw if compressed else _Range(raw, start, end)
+    source: _Tolerant | _Range = _Tolerant(raw) if compressed else _Range(raw, start, end)
     reader = None
     state = _State()
     broken = ""
@@ -112,6 +112,8 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
         broken = _why(error, compressed)
     finally:
         raw.close()
+    if isinstance(source, _Tolerant) and source.broken:
+        broken = _why(source.broken, compressed)
     first = state.first_bad_row
     first_line = _line_of(first, malformed) if first else 0
     if malformed and (not first_line or malformed[0] < first_line):
@@ -301,6 +303,32 @@ def _open(path: Path, compressed: bool) -> io.BufferedIOBase:
     if compressed:
         return gzip.open(path, "rb")
     return open(path, "rb")
+
+
+class _Tolerant(io.RawIOBase):
+    """A compressed stream that ends, instead of failing, where the data is cut or damaged:
+    everything before the break is still read (the reader then sees a clean end)."""
+
+    def __init__(self, file: io.BufferedIOBase) -> None:
+        self._file = file
+        self.broken: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        filled = 0
+        while filled < len(buffer) and not self.broken:
+            try:  # small reads: a failing read loses what it had decompressed
+                data = self._file.read(min(SNIFF, len(buffer) - filled))
+            except (EOFError, zlib.error, OSError) as error:
+                self.broken = error
+                break
+            if not data:
+                break
+            buffer[filled : filled + len(data)] = data
+            filled += len(data)
+        return filled
 
 
 class _Range(io.RawIOBase):

@@ -40,6 +40,8 @@ PAGES = [
     "/about/",
     "/northern-corridor-map/",
     "/404.html",
+    "/most-viewed/day/",
+    "/most-viewed/month/",
 ]
 
 
