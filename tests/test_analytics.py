@@ -360,7 +360,10 @@ def test_changing_the_bot_list_recounts(tmp_path: Path) -> None:
 
 
 def test_goatcounter_export(tmp_path: Path) -> None:
-    header = "2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,Screen size,Location,FirstVisit,Date\n"
+    header = (
+        "2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,"
+        "Screen size,Location,FirstVisit,Date\n"
+    )
     rows = [
         f"{STORM},Storm,false,,Firefox 132,Linux,s1,0,,,,NL,true,2026-11-26T10:15:00Z",
         f"{STORM},Storm,false,,Firefox 132,Linux,s1,0,,,,NL,false,2026-11-26T10:20:00Z",
