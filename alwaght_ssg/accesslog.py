@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 
 from .traffic import is_bot, view_path
 
-BLOCK = 8 << 20  # bytes the reader tokenises at a time: bounds memory whatever the log's size
+BLOCK = 2 << 20  # bytes the reader tokenises at a time: bounds memory whatever the log's size
 SNIFF = 64 << 10
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTHS = {name.encode(): number for number, name in enumerate(_MONTH_NAMES, 1)}
@@ -147,6 +147,10 @@ class _State:
         self._counts: list[np.ndarray] = []
         self._visits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._minutes: dict[bytes, int] = {}
+        self._requests: dict[bytes, int] = {}  # request line -> path index, -1 when not counted
+        self._known: pa.Array | None = None  # the requests of `_requests` as an Arrow array, for lookups in C
+        self._known_ids: pa.Array | None = None
+        self._known_size = 0
 
     def add(self, batch: pa.RecordBatch, settings: LogSettings, malformed: list[int]) -> None:
         rows = batch.num_rows
@@ -155,7 +159,7 @@ class _State:
         status = batch.column("c6")
         ok_status = pc.take(_lookup(status.dictionary, lambda s: s in (b"200", b"304")), status.indices)
         request = batch.column("c5")
-        page = pc.take(_lookup_int(request.dictionary, lambda r: self._page(r, settings.base_path)), request.indices)
+        page = pc.take(self._page_ids(request.dictionary, settings.base_path), request.indices)
         minute = self._minute_column(batch.column("c3"), batch.column("c4"))
         bad = pc.equal(minute, -1)
         if pc.any(bad).as_py():
@@ -183,6 +187,35 @@ class _State:
         unique, counts = np.unique(key, return_counts=True)
         self._keys.append(unique)
         self._counts.append(counts)
+
+    def _page_ids(self, requests: pa.Array, base_path: str) -> pa.Array:
+        """The path index of each distinct request of a block (-1: not counted).
+
+        Every block has its own dictionary but mostly the same requests: those seen before
+        are found by a hash lookup in C (`index_in` over the known ones), and only the new
+        ones go through Python.
+        """
+        known = self._requests
+        if self._known is None:
+            ids = np.array([self._page_of(r, base_path) for r in requests.to_pylist()], np.int64)
+        else:
+            found = pc.take(self._known_ids, pc.index_in(requests, value_set=self._known))
+            ids = pc.fill_null(found, -2).to_numpy(zero_copy_only=False).copy()
+            missing = np.flatnonzero(ids == -2)
+            if len(missing):
+                fresh = pc.take(requests, pa.array(missing)).to_pylist()
+                ids[missing] = [self._page_of(r, base_path) for r in fresh]
+        if len(known) - self._known_size > max(512, self._known_size // 4):
+            self._known = pa.array(list(known), pa.binary())
+            self._known_ids = pa.array(list(known.values()), pa.int64())
+            self._known_size = len(known)
+        return pa.array(ids)
+
+    def _page_of(self, request: bytes, base_path: str) -> int:
+        index = self._requests.get(request)
+        if index is None:
+            index = self._requests[request] = self._page(request, base_path)
+        return index
 
     def _page(self, request: bytes, base_path: str) -> int:
         method, _, rest = request.partition(b" ")
@@ -252,10 +285,6 @@ _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 def _lookup(values: pa.Array, test: object) -> pa.Array:
     return pa.array([bool(test(v)) for v in values.to_pylist()], pa.bool_())  # type: ignore[operator]
-
-
-def _lookup_int(values: pa.Array, index: object) -> pa.Array:
-    return pa.array([index(v) for v in values.to_pylist()], pa.int64())  # type: ignore[operator]
 
 
 def _local_minute(text: bytes) -> int:
