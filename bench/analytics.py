@@ -139,7 +139,8 @@ def main() -> int:
                 (site / "site.yaml").write_text("title: Bench\nbase_url: /\ntimezone: UTC\n", encoding="utf-8")
                 started = time.perf_counter()
                 write_log(log, lines, args.articles)
-                print(f"wrote {lines:,} lines ({log.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - started:.0f} s")
+                size = log.stat().st_size / 2**20
+                print(f"wrote {lines:,} lines ({size:.0f} MiB) in {time.perf_counter() - started:.0f} s")
             shutil.rmtree(site / ".cache", ignore_errors=True)
             runs = [("cold", lines)]
             if lines == args.lines:
