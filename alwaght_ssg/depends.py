@@ -44,7 +44,7 @@ def chrome_key(site: Site) -> str:
         site.topics,
         site.pages,
         tuple(site.most_viewed.items()),
-        str(site.views_until),
+        site.views_until is None,  # the block says "nothing counted yet"; the time is on the pages only
         tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
     ):
         feeder.feed(h, part)

@@ -125,6 +125,7 @@ class MostViewedPage:
     description: str
     window: str
     entries: tuple[ViewCount, ...]
+    until: datetime | None  # where the windows end; None: nothing counted yet
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,8 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     yield ARCHIVE_URL, "archive.html", ArchivePage(ARCHIVE_URL, "", "", site.months), "site.yaml"
     for window, url in site.most_viewed_urls.items():
         entries = site.most_viewed[window][: config.most_viewed.page_count]
-        yield url, "most-viewed.html", MostViewedPage(url, "", "", window, entries), "site.yaml"
+        view = MostViewedPage(url, "", "", window, entries, site.views_until)
+        yield url, "most-viewed.html", view, "site.yaml"
     for page in site.pages:
         yield page.url, "page.html", StandalonePage(page.url, page.title, page.summary, page), page.source
     yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"
