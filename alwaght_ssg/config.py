@@ -40,6 +40,7 @@ PERMALINK_FIELDS: dict[str, frozenset[str]] = {
     "topic": frozenset({"topic"}),
     "archive": frozenset({"year", "month"}),
     "most_viewed": frozenset({"window"}),
+    "gallery": frozenset({"slug", "year", "month"}),
 }
 # Placeholders each permalink must use, or every page of its kind would share one URL.
 PERMALINK_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -50,6 +51,7 @@ PERMALINK_REQUIRED: dict[str, tuple[str, ...]] = {
     "topic": ("topic",),
     "archive": ("year", "month"),
     "most_viewed": ("window",),
+    "gallery": ("slug",),
 }
 DEFAULT_PERMALINKS = {
     "article": "/{section}/{year}/{month}/{slug}/",
@@ -59,6 +61,7 @@ DEFAULT_PERMALINKS = {
     "topic": "/topics/{topic}/",
     "archive": "/archive/{year}/{month}/",
     "most_viewed": "/most-viewed/{window}/",
+    "gallery": "/gallery/{year}/{slug}/",
 }
 SLUG_MODES = ("transliterate", "unicode")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -112,6 +115,12 @@ class MostViewedConfig:
 
 
 @dataclass(frozen=True)
+class GalleryConfig:
+    per_page: int = 24  # items per page of /gallery/photos/ and /gallery/films/
+    home: int = 6  # photos, and films, in the front page's Gallery block
+
+
+@dataclass(frozen=True)
 class FeedsConfig:
     items: int = 20
     full_text: bool = False
@@ -136,6 +145,8 @@ class SiteConfig:
     related: RelatedConfig = RelatedConfig()
     most_viewed: MostViewedConfig = MostViewedConfig()
     feeds: FeedsConfig = FeedsConfig()
+    gallery: GalleryConfig = GalleryConfig()
+    image_widths: tuple[int, ...] = (480, 800, 1200, 1600)
     search: bool = True
     comments_endpoint: str = ""
     promos: tuple[Link, ...] = ()
@@ -262,7 +273,7 @@ class _Reader:
             "title", "tagline", "description", "base_url", "language", "timezone",
             "slug_mode", "date_format", "sections", "permalinks", "pagination",
             "home", "related", "most_viewed", "comments", "promos", "menu",
-            "footer", "params", "feeds", "search",
+            "footer", "params", "feeds", "search", "gallery", "images",
         }  # fmt: skip
         self.unknown(data, known, "")
         title = self.value(data, "title", "", str, "")
@@ -313,6 +324,8 @@ class _Reader:
             related=self.related(data),
             most_viewed=self.most_viewed(data),
             feeds=self.feeds(data),
+            gallery=self.gallery(data),
+            image_widths=self.image_widths(data),
             search=self.search(data),
             comments_endpoint=self.value(comments, "endpoint", "comments.", str, ""),
             promos=self.links(data, "promos"),
@@ -434,6 +447,25 @@ class _Reader:
             items=self.positive(table, "items", "feeds.", d.items),
             full_text=self.value(table, "full_text", "feeds.", bool, d.full_text),
         )
+
+    def gallery(self, data: dict[str, Any]) -> GalleryConfig:
+        table = self.table(data, "gallery")
+        self.unknown(table, set(GalleryConfig.__dataclass_fields__), "gallery.")
+        d = GalleryConfig()
+        return GalleryConfig(
+            per_page=self.positive(table, "per_page", "gallery.", d.per_page),
+            home=self.positive(table, "home", "gallery.", d.home),
+        )
+
+    def image_widths(self, data: dict[str, Any]) -> tuple[int, ...]:
+        table = self.table(data, "images")
+        self.unknown(table, {"widths"}, "images.")
+        default = SiteConfig.image_widths
+        widths = self.value(table, "widths", "images.", list, list(default))
+        if not widths or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            self.error("images.widths", "'images.widths' must be a list of widths in pixels between 16 and 8192")
+            return default
+        return tuple(sorted(set(widths)))
 
     def search(self, data: dict[str, Any]) -> bool:
         table = self.table(data, "search")

@@ -16,7 +16,9 @@ from typing import Any
 
 from .cache import Cache
 from .config import SiteConfig
-from .dates import parse_datetime
+from .fields import Fields as _Fields
+from .fields import describe as _describe
+from .gallery import read_gallery
 from .load import Source, Sources
 from .markup import Markup, Rendered, shorten
 from .model import (
@@ -24,7 +26,6 @@ from .model import (
     Article,
     Author,
     FrozenMap,
-    Image,
     Page,
     Section,
     Site,
@@ -35,7 +36,7 @@ from .model import (
 from .problems import Problems, did_you_mean
 from .related import RelatedInput, compute_related
 from .traffic import Views, view_path
-from .urls import check_slug, fold_key, make_slug, output_path, permalink
+from .urls import fold_key, make_slug, output_path, permalink
 
 ARTICLE_KEYS = frozenset({
     "title", "date", "updated", "section", "tags", "topics", "related", "summary",
@@ -63,13 +64,15 @@ def build_site(
     bodies: Mapping[str, Rendered] | None = None,
     cache: Cache | None = None,
     views: Views | None = None,
+    static: frozenset[str] | None = None,
 ) -> Site:
     """`bodies` are the rendered Markdown of the sources by path (see parse.py); without
     them the bodies are rendered here, in this process. With a cache, related content
-    is computed again only when its inputs changed."""
+    is computed again only when its inputs changed. `static`: the site paths of the static
+    files (`/images/x.jpg`), to check that images and films exist; None skips the check."""
     if bodies is None:
         markup = Markup(config.slug_mode, config.base_path)
-        every = [*sources.articles, *sources.topics, *sources.pages]
+        every = [*sources.articles, *sources.topics, *sources.pages, *sources.gallery]
         bodies = {s.path: markup.render(s.body) for s in every}
     sections = tuple(
         Section(s.slug, s.title, s.description, permalink(config, "section", section=s.slug)) for s in config.sections
@@ -78,6 +81,8 @@ def build_site(
     pages = _pages(sources.pages, config, bodies, problems)
     drafts = _ArticleReader(config, now, sections, topics, bodies, problems)
     parsed = [a for s in sources.articles if (a := drafts.read(s))]
+    if static is not None:
+        _check_images(parsed, static, problems)
     tags = _merge_tags(parsed, config, problems)
     articles = [_finish(p, tags, config.slug_mode) for p in parsed]
     _check_unique(articles, problems)
@@ -114,6 +119,10 @@ def build_site(
         )
         for (year, month), articles_of_month in sorted(by_month.items(), reverse=True)
     )
+    shown_hidden = (visibility.drafts, visibility.future)
+    gallery, gallery_related = read_gallery(
+        sources.gallery, config, now, shown_hidden, bodies, tags, tuple(visible), static, problems
+    )
     return Site(
         config=config,
         now=now,
@@ -131,10 +140,24 @@ def build_site(
         related=FrozenMap(related),
         most_viewed=FrozenMap(_most_viewed(visible, views or Views(), config)),
         views_until=views.until if views else None,
+        gallery=gallery,
+        gallery_related=FrozenMap(gallery_related),
         most_viewed_urls=FrozenMap(
             {w: permalink(config, "most_viewed", window=w) for w in config.most_viewed.windows()}
         ),
     )
+
+
+def _check_images(parsed: list[_Parsed], static: frozenset[str], problems: Problems) -> None:
+    """A lead image that names a file of the site must be there."""
+    for p in parsed:
+        image = p.article.image
+        if image and image.src.startswith("/") and image.src not in static:
+            problems.error(
+                p.source.path,
+                p.source.meta.line("image"),
+                f"'image' names {image.src}, which is not in static/; add the file static{image.src} or fix the path",
+            )
 
 
 def _most_viewed(visible: list[Article], views: Views, config: SiteConfig) -> dict[str, tuple[ViewCount, ...]]:
@@ -191,128 +214,6 @@ def _index(articles: Iterable[Article], keys: Any) -> dict[Any, tuple[Article, .
         for key in keys(article):
             index[key].append(article)
     return {k: tuple(v) for k, v in index.items()}
-
-
-class _Fields:
-    """Typed reading of one front matter, reporting bad values at their line."""
-
-    def __init__(self, source: Source, known: frozenset[str], problems: Problems) -> None:
-        self.source = source
-        self.data = source.meta.data
-        self.problems = problems
-        for key in self.data:
-            if key not in known:
-                hint = did_you_mean(key, known)
-                if hint:
-                    problems.warning(source.path, self.line(key), f"unknown key '{key}' is kept for templates{hint}")
-
-    def line(self, key: str) -> int:
-        return self.source.meta.line(key)
-
-    def error(self, key: str, message: str) -> None:
-        self.problems.error(self.source.path, self.line(key), message)
-
-    def warning(self, key: str, message: str) -> None:
-        self.problems.warning(self.source.path, self.line(key), message)
-
-    def text(self, key: str, required: bool = False, default: str = "") -> str:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                if key in self.data:
-                    self.error(key, f"'{key}' is empty; write the {key} after '{key}:'")
-                else:
-                    self.error(key, f"'{key}' is required; add a line '{key}: ...' to the front matter")
-            return default
-        if isinstance(value, (bool, list, dict)):
-            self.error(key, f"'{key}' must be text, not {_describe(value)}")
-            return default
-        text = str(value).strip()
-        if required and not text:
-            self.error(key, f"'{key}' is empty; write the {key} after '{key}:'")
-        return text
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false, not {_describe(value)}")
-            return False
-        return value
-
-    def text_list(self, key: str) -> list[str]:
-        """A list of text, or one comma-separated string ("a, b")."""
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            items: list[Any] = [part for part in value.split(",")]
-        elif isinstance(value, list):
-            items = value
-        else:
-            self.error(key, f"'{key}' must be a list like [a, b] or text like \"a, b\", not {_describe(value)}")
-            return []
-        result: list[str] = []
-        for item in items:
-            if isinstance(item, (list, dict, bool)) or item is None:
-                self.error(key, f"each entry of '{key}' must be text, not {_describe(item)}")
-                continue
-            text = str(item).strip()
-            if text and text not in result:
-                result.append(text)
-        return result
-
-    def when(self, key: str, tz: Any, required: bool = False) -> datetime | None:
-        if key not in self.data or self.data[key] is None:
-            if required:
-                self.error(key, f"'{key}' is required; add a line '{key}: YYYY-MM-DD HH:MM'")
-            return None
-        parsed = parse_datetime(self.data[key], tz)
-        if isinstance(parsed, str):
-            self.error(key, f"'{key}' is {parsed}")
-            return None
-        return parsed
-
-    def slug(self, mode: str) -> str | None:
-        if "slug" in self.data:
-            value = self.data["slug"]
-            if not isinstance(value, str):
-                self.error("slug", f"'slug' must be text, not {_describe(value)}")
-                return None
-            problem = check_slug(value)
-            if problem:
-                self.error("slug", f"'slug' {problem}: {value!r}")
-                return None
-            return value
-        slug = make_slug(self.source.stem, mode)
-        if not slug:
-            self.problems.error(
-                self.source.path, 1, "file name gives an empty URL slug; rename the file or add 'slug:'"
-            )
-            return None
-        return slug
-
-    def image(self) -> Image | None:
-        src = self.text("image")
-        if not src:
-            return None
-        alt = self.text("image_alt")
-        if not alt:
-            self.warning("image", "'image' has no 'image_alt'; describe the picture for readers who cannot see it")
-        return Image(src, alt, self.text("image_caption"))
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return repr(value) if isinstance(value, str) else f"'{value}'"
 
 
 def _topics(

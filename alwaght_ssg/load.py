@@ -1,7 +1,7 @@
 """content/ -> source files: front matter and body, in a fixed order.
 
 Input: the site folder. Output: `Sources`, one `Source` per Markdown file
-(articles at any depth, topics, pages), sorted by path so that nothing depends
+(articles and gallery items at any depth, topics, pages), sorted by path so that nothing depends
 on the file system's order. Unreadable, binary, non-UTF-8 or oversized files
 and broken front matter become problems; the rest of the files still load.
 """
@@ -19,7 +19,7 @@ from .problems import Problem, Problems
 from .yamlread import YamlDoc, read_yaml, split_front_matter
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-KINDS = ("articles", "topics", "pages")
+KINDS = ("articles", "topics", "pages", "gallery")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Sources:
     articles: tuple[Source, ...]
     topics: tuple[Source, ...]
     pages: tuple[Source, ...]
+    gallery: tuple[Source, ...] = ()
 
 
 def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | None = None) -> Sources:
@@ -66,7 +67,7 @@ def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | N
     if cache is not None:
         cache.store_blobs(fresh)
     loaded = {kind: tuple(by_path[p] for p in paths if p in by_path) for kind, paths in found.items()}
-    return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
+    return Sources(loaded["articles"], loaded["topics"], loaded["pages"], loaded["gallery"])
 
 
 _CACHE_PREFIX = "source:"

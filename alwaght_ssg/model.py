@@ -108,6 +108,35 @@ class Article:
         return self.status == "published"
 
 
+@dataclass(frozen=True)
+class Film:
+    """What plays: a video file of the site, or a YouTube or Vimeo video loaded on request."""
+
+    src: str  # the file's URL, or the video's page on its provider
+    mime: str  # "video/mp4", "video/webm" ...; "" for a provider's video
+    embed: str  # the provider's privacy-friendly player URL; "" for a file
+    provider: str  # "YouTube", "Vimeo" or ""
+
+
+@dataclass(frozen=True, eq=False)
+class GalleryItem:
+    """A photo or a film of the Gallery; `image` is the photo, or the film's poster."""
+
+    slug: str
+    title: str
+    date: datetime
+    kind: str  # "photo" or "film"
+    image: Image
+    film: Film | None
+    caption: str
+    credit: str
+    tags: tuple[Tag, ...]
+    body_html: str
+    url: str
+    source: str
+    digest: str
+
+
 @dataclass(frozen=True, eq=False)
 class Page:
     slug: str
@@ -155,6 +184,16 @@ class Site:
     most_viewed: FrozenMap[str, tuple[ViewCount, ...]]  # "day"/"week"/"month", most viewed first
     views_until: datetime | None = None  # where the Most Viewed windows end; None: nothing counted
     most_viewed_urls: FrozenMap[str, str] = field(default_factory=lambda: FrozenMap({}))  # window -> its page
+    gallery: tuple[GalleryItem, ...] = ()  # newest first
+    gallery_related: FrozenMap[str, tuple[Article, ...]] = field(default_factory=lambda: FrozenMap({}))  # by slug
+
+    @property
+    def photos(self) -> tuple[GalleryItem, ...]:
+        return tuple(item for item in self.gallery if item.kind == "photo")
+
+    @property
+    def films(self) -> tuple[GalleryItem, ...]:
+        return tuple(item for item in self.gallery if item.kind == "film")
 
     @property
     def editors_choice(self) -> tuple[Article, ...]:

@@ -41,7 +41,7 @@ def render_bodies(
     jobs: int,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[dict[str, Rendered], BodyStats]:
-    every = [*sources.articles, *sources.topics, *sources.pages]
+    every = [*sources.articles, *sources.topics, *sources.pages, *sources.gallery]
     settings = settings_key(config)
     keys = {s.path: body_key(s, settings) for s in every}
     found = cache.bodies(set(keys.values()))

@@ -127,14 +127,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         with stage("load"):
             sources = read_sources(root, problems, options.jobs, cache)
         with stage("parse"):
-            count = len(sources.articles) + len(sources.topics) + len(sources.pages)
+            count = len(sources.articles) + len(sources.topics) + len(sources.pages) + len(sources.gallery)
             bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
             result.bodies_rendered, result.bodies_cached = body_stats.rendered, body_stats.cached
         with stage("analytics"):
             views = read_views(root, config, options.now, problems, cache, options.jobs)
         with stage("graph"):
             visibility = Visibility(drafts=options.drafts, future=options.future)
-            site = build_site(sources, config, options.now, problems, visibility, bodies, cache, views)
+            static_urls = frozenset("/" + str(path) for path in static_paths(static_dirs(root)))
+            site = build_site(sources, config, options.now, problems, visibility, bodies, cache, views, static_urls)
             routes = plan(site, problems)
         if problems.has_errors():
             return failed(Status.CONTENT_ERRORS)

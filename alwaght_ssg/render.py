@@ -79,6 +79,8 @@ class Renderer:
             dir=language.direction,
             fragment=self._fragment,
             feeds_for=self._feeds_for,
+            picture=lambda src: None,
+            srcset=lambda picture, mime: "",
         )
         env.filters["jsonld"] = _json_ld
         self.env = env

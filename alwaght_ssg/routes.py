@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from .feeds import ATOM, RSS, Feed
-from .model import ArchiveMonth, Article, Page, Section, Site, Tag, Topic, ViewCount
+from .model import ArchiveMonth, Article, GalleryItem, Page, Section, Site, Tag, Topic, ViewCount
 from .problems import Problems
 from .sitemaps import NewsSitemap, Robots, Sitemap, SitemapEntry, SitemapIndex, news_articles, split
 from .urls import output_path, paged
@@ -55,9 +55,50 @@ class Pager:
 
 @dataclass(frozen=True)
 class HomePage:
+    """The front page; besides the chrome it shows each section's newest and the Gallery."""
+
     url: str
     title: str
     description: str
+    strips: tuple[tuple[Section, tuple[Article, ...]], ...]
+    photos: tuple[GalleryItem, ...]
+    films: tuple[GalleryItem, ...]
+
+
+@dataclass(frozen=True)
+class GalleryPage:
+    """/gallery/: the newest photos and films, under Photo and Film tabs."""
+
+    url: str
+    title: str
+    description: str
+    photos: tuple[GalleryItem, ...]
+    films: tuple[GalleryItem, ...]
+    more_photos: bool
+    more_films: bool
+
+
+@dataclass(frozen=True)
+class GalleryListPage:
+    """One page of /gallery/photos/ or /gallery/films/."""
+
+    url: str
+    title: str
+    description: str
+    kind: str  # "photo" or "film"
+    items: tuple[GalleryItem, ...]
+    pager: Pager
+
+
+@dataclass(frozen=True)
+class GalleryItemPage:
+    url: str
+    title: str
+    description: str
+    item: GalleryItem
+    related: tuple[Article, ...]
+    newer: GalleryItem | None  # of the same kind
+    older: GalleryItem | None
 
 
 @dataclass(frozen=True)
@@ -162,7 +203,7 @@ class RedirectsFile:
 
 View = (
     HomePage | ArticlePage | ListPage | TagsPage | TopicsPage | ArchivePage | StandalonePage | NotFoundPage
-    | MostViewedPage | RedirectPage | SearchPage
+    | MostViewedPage | GalleryPage | GalleryListPage | GalleryItemPage | RedirectPage | SearchPage
     | Feed | Sitemap | SitemapIndex | NewsSitemap | Robots | RedirectsFile
 )  # fmt: skip
 
@@ -181,6 +222,8 @@ TOPICS_URL = "/topics/"
 ARCHIVE_URL = "/archive/"
 NOT_FOUND_URL = "/404.html"
 SEARCH_URL = "/search/"
+GALLERY_URL = "/gallery/"
+GALLERY_LISTS = {"photo": "/gallery/photos/", "film": "/gallery/films/"}
 SITEMAP_URL = "/sitemap.xml"
 NEWS_SITEMAP_URL = "/news-sitemap.xml"
 ROBOTS_URL = "/robots.txt"
@@ -219,7 +262,12 @@ def _warn_case_collisions(routes: list[Route], problems: Problems) -> None:
 
 def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
     config = site.config
-    yield "/", "home.html", HomePage("/", config.title, config.description or config.tagline), "site.yaml"
+    strips = tuple((s, site.by_section.get(s.slug, ())[:3]) for s in site.sections)
+    home = config.gallery.home
+    front = HomePage(
+        "/", config.title, config.description or config.tagline, strips, site.photos[:home], site.films[:home]
+    )
+    yield "/", "home.html", front, "site.yaml"
     # Where each article stands in its section, for its newer/older neighbours.
     position = {id(a): i for articles in site.by_section.values() for i, a in enumerate(articles)}
     for article in site.articles:
@@ -246,6 +294,8 @@ def _pages(site: Site) -> Iterator[tuple[str, str, View, str]]:
         yield url, "most-viewed.html", view, "site.yaml"
     for page in site.pages:
         yield page.url, "page.html", StandalonePage(page.url, page.title, page.summary, page), page.source
+    if site.gallery:
+        yield from _gallery(site)
     yield NOT_FOUND_URL, "404.html", NotFoundPage(NOT_FOUND_URL, "", ""), "site.yaml"
     if site.config.search:
         yield SEARCH_URL, "search.html", SearchPage(SEARCH_URL, "", ""), "site.yaml"
@@ -315,6 +365,28 @@ def _lastmod(view: View) -> datetime | None:
     if isinstance(view, ListPage) and view.articles:
         return max(a.updated or a.date for a in view.articles)
     return None
+
+
+def _gallery(site: Site) -> Iterator[Planned]:
+    per_page = site.config.gallery.per_page
+    photos, films = site.photos, site.films
+    first = GalleryPage(
+        GALLERY_URL, "", "", photos[:per_page], films[:per_page], len(photos) > per_page, len(films) > per_page
+    )
+    yield GALLERY_URL, "gallery.html", first, "site.yaml"
+    for kind, items in (("photo", photos), ("film", films)):
+        total = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, total + 1):
+            pager = Pager(number, total, GALLERY_LISTS[kind])
+            url = pager.url(number)
+            chunk = items[(number - 1) * per_page : number * per_page]
+            yield url, "gallery-list.html", GalleryListPage(url, "", "", kind, chunk, pager), "site.yaml"
+        for index, item in enumerate(items):
+            newer = items[index - 1] if index > 0 else None
+            older = items[index + 1] if index + 1 < len(items) else None
+            related = site.gallery_related.get(item.slug, ())
+            view = GalleryItemPage(item.url, item.title, item.caption, item, related, newer, older)
+            yield item.url, "gallery-item.html", view, item.source
 
 
 def _article_page(site: Site, article: Article, position: dict[int, int]) -> ArticlePage:
