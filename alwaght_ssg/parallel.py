@@ -32,10 +32,15 @@ def run(
     count: int,
     jobs: int,
     progress: Callable[[int], None] | None = None,
+    min_per_process: int = MIN_ITEMS_PER_PROCESS,
 ) -> list[R]:
-    """`[task(shared, i) for i in range(count)]`, spread over `jobs` processes."""
+    """`[task(shared, i) for i in range(count)]`, spread over `jobs` processes.
+
+    `min_per_process`: the fewest items worth a process of their own (lower it for
+    heavy items, such as images to encode).
+    """
     global _task, _shared
-    jobs = min(jobs, count // MIN_ITEMS_PER_PROCESS)
+    jobs = min(jobs, count // min_per_process)
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for i in range(count):

@@ -10,10 +10,11 @@ because nothing carries over from the old folder.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -94,9 +95,10 @@ class Staging:
 
         Returns each static file with whether it was written, and the count written.
         """
-        files: dict[PurePosixPath, Path] = {}
-        for folder in folders:
-            files.update(_static_files(folder))
+        return self.copy_files(static_sources(folders))
+
+    def copy_files(self, files: Mapping[PurePosixPath, Path]) -> tuple[dict[PurePosixPath, bool], int]:
+        """Copy each file to its output path, keeping those unchanged since the last build."""
         written: dict[PurePosixPath, bool] = {}
         for rel, source in sorted(files.items()):
             target = self.path(rel)
@@ -173,19 +175,29 @@ def _static_files(source: Path) -> dict[PurePosixPath, Path]:
     return found
 
 
-def static_paths(folders: Iterable[Path]) -> set[PurePosixPath]:
-    paths: set[PurePosixPath] = set()
+def static_sources(folders: Iterable[Path]) -> dict[PurePosixPath, Path]:
+    """Every static file by its output path; later folders win."""
+    files: dict[PurePosixPath, Path] = {}
     for folder in folders:
-        paths.update(_static_files(folder))
-    return paths
+        files.update(_static_files(folder))
+    return files
 
 
 def _same_copy(source: Path, old: Path) -> bool:
+    """The same size and mtime (copy2 keeps the mtime), or failing that the same bytes:
+    a processed image made again after the cache was cleared has a new mtime only."""
     try:
         a, b = source.stat(), old.stat()
     except OSError:
         return False
-    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+    if a.st_size != b.st_size:
+        return False
+    if a.st_mtime_ns == b.st_mtime_ns:
+        return True
+    try:
+        return filecmp.cmp(source, old, shallow=False)
+    except OSError:
+        return False
 
 
 def _swap(staging: Path, out: Path) -> None:
