@@ -69,7 +69,8 @@ _DAMAGED = "cannot read the image: the file is damaged or cut short; export it a
 _ANIMATED = "animated images are not supported; publish a GIF or a video instead"
 _MODE = "cannot publish a {mode} image (such as a 16-bit grayscale PNG); save it as an 8-bit RGB or grayscale image"
 _UNREADABLE = "cannot read the file: {reason}"
-_COLLISION = "its copy {name} would replace {other}; rename one of the two files"
+_REPLACES = "its copy {name} would replace {other}; rename one of the two files"
+_SAME_NAME = "its copy {name} would have the same name as a copy of {other}; rename one of the two files"
 
 # What a decoder may raise on a malformed file; anything else is a bug of ours.
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError, ZeroDivisionError)
@@ -256,7 +257,7 @@ def process_images(
         else:
             failed[job.key] = outcome.error or _DAMAGED
 
-    claimed = {rel: _shown(static[rel], root) for rel in static}  # every source keeps its own path
+    claimed = {rel: (_shown(static[rel], root), False) for rel in static}  # (whose, is a copy)
     for rel, source, key in rasters:
         shown = _shown(source, root)
         if key in failed:
@@ -264,13 +265,13 @@ def process_images(
             continue
         plan = plans[key]
         outputs = [(_output(rel, copy), copy) for copy in plan.copies]
-        clashes = [(out, claimed[out]) for out, copy in outputs if copy.suffix and out in claimed]
+        clashes = [(out, *claimed[out]) for out, copy in outputs if copy.suffix and out in claimed]
         if clashes:
-            out, other = clashes[0]
-            problems.error(shown, 0, _COLLISION.format(name=out.name, other=other))
+            out, other, is_copy = clashes[0]
+            problems.error(shown, 0, (_SAME_NAME if is_copy else _REPLACES).format(name=out.name, other=other))
             continue
         for out, copy in outputs:
-            claimed[out] = shown
+            claimed[out] = (shown, bool(copy.suffix))
             paths.add(out)
             if write:
                 files[out] = store / key[:2] / key / _cache_name(copy, _format(rel))

@@ -38,7 +38,7 @@ from .render import Renderer
 from .routes import plan
 from .search import FOLDER as SEARCH_FOLDER
 from .search import build_index
-from .theme import static_dirs, template_dirs
+from .theme import static_dirs, static_exclusions, template_dirs
 from .write import Staging, static_sources
 
 CACHE_DIR = ".cache"
@@ -129,7 +129,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         with stage("images"):
             # Raster images are published as processed copies; `images.pictures` (site URL ->
             # Picture) is what templates need for srcset, width and height.
-            static = static_sources(static_dirs(root))
+            static = static_sources(static_dirs(root), static_exclusions(root))
             rasters = sum(1 for rel in static if is_raster(rel))
             store = cache_dir / IMAGES_FOLDER
             write = options.out is not None

@@ -159,27 +159,34 @@ def publish(
     return WriteStats(len(written) - sum(static.values()), len(static))
 
 
-def _static_files(source: Path) -> dict[PurePosixPath, Path]:
-    """Regular files below `source`; hidden files and links that lead outside it are skipped."""
+def _static_files(source: Path, skip: frozenset[str] = frozenset()) -> dict[PurePosixPath, Path]:
+    """Regular files below `source`; hidden files, links that lead outside it and the
+    top-level entries named in `skip` are left out."""
     found: dict[PurePosixPath, Path] = {}
     if not source.is_dir():
         return found
     real = source.resolve()
     for dirpath, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        top = dirpath == str(source)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d in skip))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith(".") or not path.is_file() or not path.resolve().is_relative_to(real):
+            if name.startswith(".") or (top and name in skip):
+                continue
+            if not path.is_file() or not path.resolve().is_relative_to(real):
                 continue
             found[PurePosixPath(path.relative_to(source).as_posix())] = path
     return found
 
 
-def static_sources(folders: Iterable[Path]) -> dict[PurePosixPath, Path]:
-    """Every static file by its output path; later folders win."""
+def static_sources(
+    folders: Iterable[Path], skip: Mapping[Path, frozenset[str]] | None = None
+) -> dict[PurePosixPath, Path]:
+    """Every static file by its output path; later folders win. `skip`: top-level
+    entries to leave out, by folder."""
     files: dict[PurePosixPath, Path] = {}
     for folder in folders:
-        files.update(_static_files(folder))
+        files.update(_static_files(folder, (skip or {}).get(folder, frozenset())))
     return files
 
 
