@@ -453,9 +453,12 @@ def _encode(image: Image.Image, job: _Job, plan: _Plan, work: _Work) -> int:
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     base = _resizable(image)
+    sized: dict[int, Image.Image] = {}  # each width is resized once, then encoded in both formats
     for copy in plan.copies:
         if copy.suffix and copy.width < plan.width:
-            resized = base.resize((copy.width, copy.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            if copy.width not in sized:
+                sized[copy.width] = base.resize((copy.width, copy.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            resized = sized[copy.width]
         else:
             resized = image if copy.own_format else base
         _save(resized, job.fmt if copy.own_format else "WEBP", temporary / _cache_name(copy, job.fmt), work.settings)
