@@ -235,27 +235,7 @@ def process_images(
         if picture is not None:
             pictures[picture.url] = picture
 
-    plans: dict[str, _Plan] = {}
-    waiting: dict[str, _Job] = {}  # one job per distinct key: copies of one file are processed once
-    for rel, source, key in rasters:
-        if key in plans or key in waiting:
-            continue
-        plan = _cached(store, key)
-        if plan is not None:
-            plans[key] = plan
-        else:
-            waiting[key] = _Job(source, _format(rel), key)
-    reused = sum(key in plans for _, _, key in rasters)
-    todo = tuple(waiting.values())
-    if progress:
-        progress(len(rasters) - len(todo))
-    outcomes = run(_make, _Work(todo, settings, store, write), len(todo), jobs, progress, min_per_process=1)
-    failed: dict[str, str] = {}
-    for job, outcome in zip(todo, outcomes, strict=True):
-        if outcome.plan is not None:
-            plans[job.key] = outcome.plan
-        else:
-            failed[job.key] = outcome.error or _DAMAGED
+    plans, failed, made = _plan_all(rasters, settings, store, write, jobs, progress)
 
     claimed = {rel: (_shown(static[rel], root), False) for rel in static}  # (whose, is a copy)
     for rel, source, key in rasters:
@@ -282,11 +262,44 @@ def process_images(
         _prune(store, {key for _, _, key in rasters})
     stats = ImageStats(
         images=len(rasters),
-        processed=sum(o.plan is not None for o in outcomes),
-        reused=reused,
-        encodes=sum(o.encodes for o in outcomes),
+        processed=sum(o.plan is not None for o in made.values()),
+        reused=sum(key in plans and key not in made for _, _, key in rasters),
+        encodes=sum(o.encodes for o in made.values()),
     )
     return Images(frozenset(paths), MappingProxyType(files), MappingProxyType(pictures), stats)
+
+
+def _plan_all(
+    rasters: list[tuple[PurePosixPath, Path, str]],
+    settings: ImageSettings,
+    store: Path,
+    write: bool,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[dict[str, _Plan], dict[str, str], dict[str, _Outcome]]:
+    """By key: the plan of each image (from the cache or made now), what is wrong with
+    the images that cannot be published, and the outcome of those worked on now."""
+    plans: dict[str, _Plan] = {}
+    waiting: dict[str, _Job] = {}  # one job per distinct key: copies of one file are processed once
+    for rel, source, key in rasters:
+        if key in plans or key in waiting:
+            continue
+        plan = _cached(store, key)
+        if plan is not None:
+            plans[key] = plan
+        else:
+            waiting[key] = _Job(source, _format(rel), key)
+    todo = tuple(waiting.values())
+    if progress:
+        progress(len(rasters) - len(todo))
+    outcomes = run(_make, _Work(todo, settings, store, write), len(todo), jobs, progress, min_per_process=1)
+    failed: dict[str, str] = {}
+    for job, outcome in zip(todo, outcomes, strict=True):
+        if outcome.plan is not None:
+            plans[job.key] = outcome.plan
+        else:
+            failed[job.key] = outcome.error or _DAMAGED
+    return plans, failed, {job.key: outcome for job, outcome in zip(todo, outcomes, strict=True)}
 
 
 def _format(rel: PurePosixPath) -> str:
