@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .model import Article, Page, Site, Topic
+from .model import Article, Image, Page, Site, Topic
 
 _Hash = Any  # hashlib's hash objects have no public type
 
 
-def fingerprint_all(views: list[object], base: str) -> tuple[str, ...]:
-    """One fingerprint per view; `base` carries the settings, templates and chrome keys."""
-    feeder = _Feeder()
+def fingerprint_all(views: list[object], base: str, pictures: Mapping[str, object] | None = None) -> tuple[str, ...]:
+    """One fingerprint per view; `base` carries the settings, templates and chrome keys.
+    `pictures` are the published sizes of images (site URL -> Picture): a page showing an
+    image follows its sizes too."""
+    feeder = _Feeder(pictures)
     out = []
     for view in views:
         h = hashlib.blake2b(base.encode(), digest_size=16)
@@ -33,10 +36,10 @@ def fingerprint_all(views: list[object], base: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def chrome_key(site: Site) -> str:
+def chrome_key(site: Site, pictures: Mapping[str, object] | None = None) -> str:
     """The parts of `site` that the theme shows on every page."""
     h = hashlib.blake2b(digest_size=16)
-    feeder = _Feeder()
+    feeder = _Feeder(pictures)
     for part in (
         site.sections,
         site.editors_choice,
@@ -54,7 +57,8 @@ def chrome_key(site: Site) -> str:
 class _Feeder:
     """Feeds values into a hash; an article's key is worked out once, however many pages show it."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: Mapping[str, object] | None = None) -> None:
+        self._pictures = pictures or {}
         self._keys: dict[int, bytes] = {}
         self._alive: list[object] = []
         self._fields: dict[type, tuple[str, ...]] = {}
@@ -72,6 +76,8 @@ class _Feeder:
             h.update(b")")
         elif isinstance(value, datetime):
             h.update(value.isoformat().encode() + b"\0")
+        elif isinstance(value, Image):
+            h.update(f"{value.src}\0{value.alt}\0{value.caption}\0{self._pictures.get(value.src)!r}\0".encode())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             # Sections, tags and months recur on thousands of pages: hash each one once.
             key = self._keys.get(id(value))
@@ -92,7 +98,7 @@ class _Feeder:
         h = hashlib.blake2b(digest_size=16)
         if isinstance(value, Article):
             topics = tuple((t.slug, t.title, t.url, t.digest) for t in value.topics)
-            parts = ("article", value.digest, value.url, value.status, value.section, value.tags, topics)
+            parts = ("article", value.digest, value.url, value.status, value.section, value.tags, topics, value.image)
             self.feed(h, parts)
         else:
             h.update(f"{type(value).__name__}\0{value.digest}\0{value.url}\0".encode())

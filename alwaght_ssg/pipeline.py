@@ -1,4 +1,4 @@
-"""The build, top to bottom: load -> parse -> graph -> routes -> render -> write.
+"""The build, top to bottom: images -> load -> parse -> graph -> routes -> render -> write.
 
 Input: `BuildOptions` (the site folder, the build's now, what to show, where
 to write). Output: a `BuildResult` with its problems, counts and timings. The
@@ -27,6 +27,8 @@ from .config import CONFIG_FILE, load_config
 from .depends import chrome_key, fingerprint_all
 from .graph import Visibility, build_site
 from .i18n import load_language
+from .images import FOLDER as IMAGES_FOLDER
+from .images import ImageSettings, ImageStats, is_raster, process_images
 from .links import check_links, targets
 from .load import read_sources
 from .pages import build_pages
@@ -37,8 +39,8 @@ from .render import Renderer
 from .routes import plan
 from .search import FOLDER as SEARCH_FOLDER
 from .search import build_index
-from .theme import static_dirs, template_dirs
-from .write import Staging, static_paths
+from .theme import static_dirs, static_exclusions, template_dirs
+from .write import Staging, static_sources
 
 CACHE_DIR = ".cache"
 
@@ -82,6 +84,7 @@ class BuildResult:
     static: int = 0
     bodies_rendered: int = 0
     bodies_cached: int = 0
+    images: ImageStats = field(default_factory=ImageStats)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -124,6 +127,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 config = config.with_base_url(options.base_url)
             templates = template_dirs(root)
             language = load_language(config.language, config.date_format, templates, problems)
+        with stage("images"):
+            # Raster images are published as processed copies; `images.pictures` (site URL ->
+            # Picture) is what templates need for srcset, width and height.
+            static = static_sources(static_dirs(root), static_exclusions(root))
+            rasters = sum(1 for rel in static if is_raster(rel))
+            store = cache_dir / IMAGES_FOLDER
+            write = options.out is not None
+            progress_bar = bar("images", rasters)
+            settings = ImageSettings(widths=config.image_widths)
+            images = process_images(static, root, settings, store, problems, options.jobs, write, progress_bar)
+            result.images = images.stats
         with stage("load"):
             sources = read_sources(root, problems, options.jobs, cache)
         with stage("parse"):
@@ -134,7 +148,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             views = read_views(root, config, options.now, problems, cache, options.jobs)
         with stage("graph"):
             visibility = Visibility(drafts=options.drafts, future=options.future)
-            static_urls = frozenset("/" + str(path) for path in static_paths(static_dirs(root)))
+            static_urls = frozenset("/" + str(path) for path in static)
             site = build_site(sources, config, options.now, problems, visibility, bodies, cache, views, static_urls)
             routes = plan(site, problems)
         if problems.has_errors():
@@ -143,11 +157,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         staging = Staging(options.out) if options.out is not None else None
         try:
             with stage("render"):
-                base = _settings_key(root, options, templates) + chrome_key(site)
-                fingerprints = fingerprint_all([route.view for route in routes], base)
+                base = _settings_key(root, options, templates) + chrome_key(site, images.pictures)
+                fingerprints = fingerprint_all([route.view for route in routes], base, images.pictures)
                 output_key = str(options.out.resolve()) if options.out else ""
                 previous = cache.pages(output_key) if staging and not options.clean else {}
-                renderer = Renderer(site, templates, language, _bytecode_dir(cache_dir, options.out is None))
+                renderer = Renderer(
+                    site, templates, language, _bytecode_dir(cache_dir, options.out is None), images.pictures
+                )
                 pages = build_pages(
                     routes, fingerprints, renderer, staging, previous, options.jobs, bar("render", len(routes))
                 )
@@ -156,8 +172,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             if problems.has_errors():
                 raise _Abandon
             with stage("links"):
-                static = static_paths(static_dirs(root))
-                files = {route.path for route in routes} | static
+                files = {route.path for route in routes} | images.paths
                 if config.search:  # written by Pagefind after the pages
                     files |= {PurePosixPath(SEARCH_FOLDER, name) for name in ("pagefind-ui.js", "pagefind-ui.css")}
                 bodies_of = [(a.source, a.body_html) for a in site.articles]
@@ -174,7 +189,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     # Forget the old records first: a build killed while committing must not
                     # leave records that describe files it did not finish replacing.
                     cache.store_pages(output_key, {})
-                    static_files, _ = staging.copy_static(static_dirs(root))
+                    static_files, _ = staging.copy_files(images.files)
                     written = [r.path for r, p in zip(routes, pages, strict=True) if p.status == "written"]
                     written += [rel for rel, was_written in static_files.items() if was_written]
                     records = {

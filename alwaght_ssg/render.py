@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .feeds import Feed, render_feed
 from .i18n import Language
+from .images import Picture, srcset
 from .model import Site
 from .problems import Problems
 from .routes import ListPage, RedirectsFile, Route, feed_urls
@@ -40,7 +41,12 @@ from .urls import absolute_url, site_url
 
 class Renderer:
     def __init__(
-        self, site: Site, template_dirs: list[Path], language: Language, bytecode_dir: Path | None = None
+        self,
+        site: Site,
+        template_dirs: list[Path],
+        language: Language,
+        bytecode_dir: Path | None = None,
+        pictures: Mapping[str, Picture] | None = None,
     ) -> None:
         self.site = site
         self.template_dirs = template_dirs
@@ -79,8 +85,9 @@ class Renderer:
             dir=language.direction,
             fragment=self._fragment,
             feeds_for=self._feeds_for,
-            picture=lambda src: None,
-            srcset=lambda picture, mime: "",
+            # an image's published sizes (site URL -> Picture), for <picture>, srcset, width and height
+            picture=lambda src: (pictures or {}).get(src),
+            srcset=lambda picture, mime: srcset(picture, mime, config.base_path),
         )
         env.filters["jsonld"] = _json_ld
         self.env = env

@@ -364,6 +364,8 @@ def _lastmod(view: View) -> datetime | None:
         return view.article.updated or view.article.date
     if isinstance(view, ListPage) and view.articles:
         return max(a.updated or a.date for a in view.articles)
+    if isinstance(view, GalleryItemPage):
+        return view.item.date
     return None
 
 

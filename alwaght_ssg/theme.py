@@ -29,6 +29,20 @@ def static_dirs(root: Path) -> list[Path]:
     return _distinct([default_theme() / "static", root / "static"])
 
 
+# In a checkout, the repository's static/ is both the default theme's and the example
+# newsroom's: these top-level folders hold the newsroom's own photos and films, which
+# the wheel leaves out of the theme, so other sites built from a checkout skip them too.
+EXAMPLE_ONLY = frozenset({"images", "media"})
+
+
+def static_exclusions(root: Path) -> dict[Path, frozenset[str]]:
+    """Top-level entries of a static folder that are not this site's (see EXAMPLE_ONLY)."""
+    theme = (default_theme() / "static").resolve()
+    if theme == (root / "static").resolve():
+        return {}
+    return {theme: EXAMPLE_ONLY}
+
+
 def _distinct(folders: list[Path]) -> list[Path]:
     seen: list[Path] = []
     for folder in folders:

@@ -10,10 +10,11 @@ because nothing carries over from the old folder.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -94,9 +95,10 @@ class Staging:
 
         Returns each static file with whether it was written, and the count written.
         """
-        files: dict[PurePosixPath, Path] = {}
-        for folder in folders:
-            files.update(_static_files(folder))
+        return self.copy_files(static_sources(folders))
+
+    def copy_files(self, files: Mapping[PurePosixPath, Path]) -> tuple[dict[PurePosixPath, bool], int]:
+        """Copy each file to its output path, keeping those unchanged since the last build."""
         written: dict[PurePosixPath, bool] = {}
         for rel, source in sorted(files.items()):
             target = self.path(rel)
@@ -157,35 +159,52 @@ def publish(
     return WriteStats(len(written) - sum(static.values()), len(static))
 
 
-def _static_files(source: Path) -> dict[PurePosixPath, Path]:
-    """Regular files below `source`; hidden files and links that lead outside it are skipped."""
+def _static_files(source: Path, skip: frozenset[str] = frozenset()) -> dict[PurePosixPath, Path]:
+    """Regular files below `source`; hidden files, links that lead outside it and the
+    top-level entries named in `skip` are left out."""
     found: dict[PurePosixPath, Path] = {}
     if not source.is_dir():
         return found
     real = source.resolve()
     for dirpath, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        top = dirpath == str(source)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d in skip))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith(".") or not path.is_file() or not path.resolve().is_relative_to(real):
+            if name.startswith(".") or (top and name in skip):
+                continue
+            if not path.is_file() or not path.resolve().is_relative_to(real):
                 continue
             found[PurePosixPath(path.relative_to(source).as_posix())] = path
     return found
 
 
-def static_paths(folders: Iterable[Path]) -> set[PurePosixPath]:
-    paths: set[PurePosixPath] = set()
+def static_sources(
+    folders: Iterable[Path], skip: Mapping[Path, frozenset[str]] | None = None
+) -> dict[PurePosixPath, Path]:
+    """Every static file by its output path; later folders win. `skip`: top-level
+    entries to leave out, by folder."""
+    files: dict[PurePosixPath, Path] = {}
     for folder in folders:
-        paths.update(_static_files(folder))
-    return paths
+        files.update(_static_files(folder, (skip or {}).get(folder, frozenset())))
+    return files
 
 
 def _same_copy(source: Path, old: Path) -> bool:
+    """The same size and mtime (copy2 keeps the mtime), or failing that the same bytes:
+    a processed image made again after the cache was cleared has a new mtime only."""
     try:
         a, b = source.stat(), old.stat()
     except OSError:
         return False
-    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+    if a.st_size != b.st_size:
+        return False
+    if a.st_mtime_ns == b.st_mtime_ns:
+        return True
+    try:
+        return filecmp.cmp(source, old, shallow=False)
+    except OSError:
+        return False
 
 
 def _swap(staging: Path, out: Path) -> None:

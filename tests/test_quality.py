@@ -42,6 +42,10 @@ PAGES = [
     "/404.html",
     "/most-viewed/day/",
     "/most-viewed/month/",
+    "/gallery/",
+    "/gallery/photos/",
+    "/gallery/2026/harbour-at-dawn/",
+    "/gallery/2026/film-harbour-morning/",
 ]
 
 
