@@ -421,3 +421,14 @@ def test_with_base_url_overrides(tmp_path: Path) -> None:
 def test_permalink_must_use_its_own_placeholder(tmp_path: Path, kind: str, pattern: str, missing: str) -> None:
     errors = _errors(tmp_path, f"title: T\npermalinks:\n  {kind}: {pattern}\n")
     assert [(e.line, e.message) for e in errors] == [(3, f"'permalinks.{kind}' must contain {missing}: '{pattern}'")]
+
+
+def test_gallery_and_image_settings(tmp_path: Path) -> None:
+    config = _ok(tmp_path, "title: T\ngallery:\n  per_page: 12\n  home: 4\nimages:\n  widths: [1200, 640, 640]\n")
+    assert (config.gallery.per_page, config.gallery.home) == (12, 4)
+    assert config.image_widths == (640, 1200)
+    errors = _errors(tmp_path, "title: T\ngallery:\n  home: 0\nimages:\n  widths: [10, wide]\n")
+    assert [(p.line, p.message) for p in errors] == [
+        (3, "'gallery.home' must be 1 or more, not 0"),
+        (5, "'images.widths' must be a list of widths in pixels between 16 and 8192"),
+    ]
