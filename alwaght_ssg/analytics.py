@@ -61,9 +61,42 @@ def read_views(root: Path, config: SiteConfig, now: datetime, problems: Problems
     if not folder.is_dir():
         return Views()
     settings = _settings_key(config)
-    stored = cache.blobs(f"views:{settings}:")
-    files: list[_File] = []
+    files = _scan(root, folder, settings, problems)
+    if problems.has_errors():
+        return Views()
+    # Nothing changed since the last build: one stored result, no file read past its head.
+    signature = tuple((f.label, f.key, f.size, f.mtime) for f in files)
+    merged = cache.blob(f"views-merged:{settings}")
+    if isinstance(merged, tuple) and len(merged) == 3 and merged[0] == signature:
+        _, counts, said = merged
+        for label, message in said:
+            problems.warning(label, 0, message)
+        return _windows(counts, config, now)
     work: list[_Job] = []
+    for entry in files:
+        _plan(entry, cache.blob(entry.key), work, jobs, problems)
+    results = run(_read, (work, config), len(work), jobs, min_per_process=1) if work else []
+    summaries: list[Summary] = []
+    warnings: list[tuple[str, str]] = []
+    fresh: dict[str, object] = {}
+    errors = problems.error_count
+    for entry in files:
+        summary, warning = _assemble(entry, [results[i] for i in entry.jobs], problems)
+        summaries.append(summary)
+        fresh[entry.key] = (entry.size, entry.mtime, summary)
+        if warning:
+            warnings.append((entry.label, warning))
+            problems.warning(entry.label, 0, warning)
+    counts = Counts.merge([s.counts for s in summaries] + [Visits.once_a_day([s.visits for s in summaries], config.tz)])
+    if problems.error_count == errors:
+        cache.forget(f"views:{settings}:")  # files gone or rotated away
+        cache.store_blobs({**fresh, f"views-merged:{settings}": (signature, counts, warnings)})
+    return _windows(counts, config, now)
+
+
+def _scan(root: Path, folder: Path, settings: str, problems: Problems) -> list[_File]:
+    """Every analytics file with its size, modification time and cache key (its first 64 KiB)."""
+    files = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and _wanted(p)):
         label = path.relative_to(root).as_posix()
         try:
@@ -75,47 +108,36 @@ def read_views(root: Path, config: SiteConfig, now: datetime, problems: Problems
             continue
         kind = "export" if ".csv" in path.name.lower() else ("gz" if head[:2] == b"\x1f\x8b" else "log")
         key = f"views:{settings}:{hashlib.blake2b(head, digest_size=16).hexdigest()}"
-        entry = _File(path, label, kind, key, stat.st_size, stat.st_mtime_ns)
-        files.append(entry)
-        previous = stored.get(key)
-        if isinstance(previous, tuple) and len(previous) == 3:
-            size, mtime, summary = previous
-            if size == stat.st_size and mtime == stat.st_mtime_ns:
-                entry.cached = summary
-                continue
-            if kind == "log" and size < stat.st_size and isinstance(summary, Summary) and summary.end:
-                entry.cached, entry.base_lines = summary, summary.lines  # grown: read only the new lines
-        if kind == "export":
-            entry.jobs.append(len(work))
-            work.append(_Job(path, kind))
-            continue
-        from .accesslog import columns, split  # pyarrow takes ~0.3 s to load: only sites with logs pay
+        files.append(_File(path, label, kind, key, stat.st_size, stat.st_mtime_ns))
+    return files
 
-        width = columns(path, kind == "gz")
-        if not width:
-            problems.warning(label, 0, "no line in Common or Combined Log Format: file skipped")
-            entry.cached = Summary(Counts(), Visits())
-            continue
-        start = entry.cached.end if entry.cached else 0
-        ranges: list[tuple[int, int | None]] = [(start, None)]
-        if kind == "log" and stat.st_size - start > SPLIT_AT:
-            ranges = [(a, b) for a, b in split(path, stat.st_size, jobs) if b > start]
-        for a, b in ranges:
-            entry.jobs.append(len(work))
-            work.append(_Job(path, kind, max(a, start), b, width))
-    results = run(_read, (work, config), len(work), jobs, min_per_process=1) if work else []
-    summaries: list[Summary] = []
-    fresh: dict[str, object] = {}
-    for entry in files:
-        summary = _assemble(entry, [results[i] for i in entry.jobs], config, problems)
-        summaries.append(summary)
-        if entry.jobs:
-            fresh[entry.key] = (entry.size, entry.mtime, summary)
-    for key in stored.keys() - {entry.key for entry in files}:
-        cache.forget(key)
-    if fresh:
-        cache.store_blobs(fresh)
-    return _windows(summaries, config, now)
+
+def _plan(entry: _File, previous: object, work: list[_Job], jobs: int, problems: Problems) -> None:
+    """Reuse the file's stored summary, or plan what to read: all of it, or a grown log's new lines."""
+    if isinstance(previous, tuple) and len(previous) == 3 and isinstance(previous[2], Summary):
+        size, mtime, summary = previous
+        if size == entry.size and mtime == entry.mtime:
+            entry.cached = summary
+            return
+        if entry.kind == "log" and size < entry.size and summary.end:
+            entry.cached, entry.base_lines = summary, summary.lines  # grown: read only the new lines
+    if entry.kind == "export":
+        entry.jobs.append(len(work))
+        work.append(_Job(entry.path, entry.kind))
+        return
+    from .accesslog import columns, split  # pyarrow takes ~0.3 s to load: only sites with logs pay
+
+    width = columns(entry.path, entry.kind == "gz")
+    if not width:
+        entry.cached = Summary(Counts(), Visits(), note="no line in Common or Combined Log Format: file skipped")
+        return
+    start = entry.cached.end if entry.cached else 0
+    ranges: list[tuple[int, int | None]] = [(start, None)]
+    if entry.kind == "log" and entry.size - start > SPLIT_AT:
+        ranges = [(a, b) for a, b in split(entry.path, entry.size, jobs) if b > start]
+    for a, b in ranges:
+        entry.jobs.append(len(work))
+        work.append(_Job(entry.path, entry.kind, max(a, start), b, width))
 
 
 def _wanted(path: Path) -> bool:
@@ -147,29 +169,25 @@ def _read(shared: tuple[list[_Job], SiteConfig], index: int) -> LogPart | Summar
         return f"cannot read this analytics file: {error.strerror or error}"
 
 
-def _assemble(entry: _File, parts: list[Any], config: SiteConfig, problems: Problems) -> Summary:
-    """One file's summary from the cached one and the parts just read; reports its problems."""
+def _assemble(entry: _File, parts: list[Any], problems: Problems) -> tuple[Summary, str]:
+    """One file's summary from the stored one and the parts just read, and its warning (or "")."""
     for part in parts:
         if isinstance(part, str):
             problems.error(entry.label, 1 if entry.kind == "export" else 0, part)
-            return Summary(Counts(), Visits())
+            return Summary(Counts(), Visits()), ""
     summary = entry.cached if entry.cached is not None else Summary(Counts(), Visits())
-    if not parts:
-        return summary
-    if entry.kind == "export":
+    if parts and entry.kind == "export":
         summary = parts[0]
-    else:
+    elif parts:
         summary = _join_logs(summary if entry.base_lines else Summary(Counts(), Visits()), parts, entry.base_lines)
-    if summary.malformed or summary.broken:
-        said = []
-        if summary.malformed:
-            noun = "line" if summary.malformed == 1 else "lines"
-            where = f" (first at line {summary.first_malformed})" if summary.first_malformed else ""
-            said.append(f"{summary.malformed} malformed {noun} skipped{where}")
-        if summary.broken:
-            said.append(f"{summary.broken}: the lines before it were counted")
-        problems.warning(entry.label, 0, "; ".join(said))
-    return summary
+    said = [summary.note] if summary.note else []
+    if summary.malformed:
+        noun = "line" if summary.malformed == 1 else "lines"
+        where = f" (first at line {summary.first_malformed})" if summary.first_malformed else ""
+        said.append(f"{summary.malformed} malformed {noun} skipped{where}")
+    if summary.broken:
+        said.append(f"{summary.broken}: the lines before it were counted")
+    return summary, "; ".join(said)
 
 
 def _join_logs(before: Summary, parts: list[LogPart], base_lines: int) -> Summary:
@@ -211,9 +229,8 @@ def _concat(parts: list[Visits]) -> Visits:
     )
 
 
-def _windows(summaries: list[Summary], config: SiteConfig, now: datetime) -> Views:
+def _windows(counts: Counts, config: SiteConfig, now: datetime) -> Views:
     mv = config.most_viewed
-    counts = Counts.merge([s.counts for s in summaries] + [Visits.once_a_day([s.visits for s in summaries], config.tz)])
     if not len(counts):
         return Views()
     end = minute_of(now)

@@ -240,3 +240,4 @@ class Summary:
     first_malformed: int = 0  # line number, 0 when none
     broken: str = ""  # why reading stopped early, or ""
     end: int = 0  # for a plain log: the offset after its last complete line
+    note: str = ""  # why the file was not counted at all, or ""

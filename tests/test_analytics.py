@@ -161,11 +161,13 @@ def test_malformed_lines_are_one_warning_per_file(tmp_path: Path) -> None:
         + "\x00\xff\xfe binary junk \x01\n"
         + line(STORM)
     )
-    site, problems = counted(make(tmp_path, {"access.log": log}))
-    assert [p.format() for p in problems] == [
-        "data/analytics/access.log: warning: 3 malformed lines skipped (first at line 3)"
-    ]
-    assert ranking(site) == [(STORM, 3)]
+    root = make(tmp_path, {"access.log": log})
+    for _ in range(2):  # the second time from the cache: the warning stays until the file is fixed
+        site, problems = counted(root)
+        assert [p.format() for p in problems] == [
+            "data/analytics/access.log: warning: 3 malformed lines skipped (first at line 3)"
+        ]
+        assert ranking(site) == [(STORM, 3)]
 
 
 def test_a_truncated_gz_keeps_what_came_before(tmp_path: Path) -> None:
