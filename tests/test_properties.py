@@ -5,8 +5,9 @@ Each property says what must be true of any input: a result or a clear message,
 never an exception; a path inside `--out`; distinct URLs, distinct files.
 
 The examples are derandomized (the same inputs on every run, so CI is
-reproducible) and few enough for the file to run in seconds; nothing is
-stored between runs (`database=None`), so no folder appears in the repository.
+reproducible) and few enough for the file to run in seconds; no example
+database is kept (`database=None`). Hypothesis keeps its own caches in
+`.hypothesis/`, which git ignores by the file Hypothesis puts there.
 """
 
 from __future__ import annotations
