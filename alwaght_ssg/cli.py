@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .dates import from_epoch, parse_datetime
 from .parallel import default_jobs
-from .pipeline import BuildOptions, BuildResult, Status, build
+from .pipeline import BuildOptions, BuildResult, Interrupted, Status, build
 from .problems import Problems
 from .progress import for_terminal
 from .scaffold import ScaffoldError, init_site, new_article
@@ -31,15 +31,17 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return int(args.run(args))
     except (UsageError, OutputError, ScaffoldError) as exc:
         print(f"alwaght-ssg: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("alwaght-ssg: interrupted; the previous output is unchanged", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Interrupted) and exc.published:
+            print("alwaght-ssg: interrupted after the new pages were in place; build again to finish", file=sys.stderr)
+        else:
+            print("alwaght-ssg: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
 
 

@@ -102,7 +102,9 @@ class Fields:
         if "slug" in self.data:
             value = self.data["slug"]
             if not isinstance(value, str):
-                self.error("slug", f"'slug' must be text, not {describe(value)}")
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                hint = f'; write it in quotes: slug: "{value}"' if number else ""
+                self.error("slug", f"'slug' must be text, not {describe(value)}{hint}")
                 return None
             problem = check_slug(value)
             if problem:
@@ -136,4 +138,6 @@ def describe(value: object) -> str:
         return "a mapping"
     if value is None:
         return "nothing"
+    if isinstance(value, int | float):  # YAML reads 2026 as a number, which looks like text to an editor
+        return f"the number {value}"
     return repr(value) if isinstance(value, str) else f"'{value}'"

@@ -96,17 +96,29 @@ def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:  # links to folders are not followed: say so when one leads out of the site
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path, real_root):
+                problems.error(
+                    _rel(root, path), 0, "folder is a link to a folder outside the site; copy the files in instead"
+                )
         for name in sorted(filenames):
             if not name.endswith(".md") or name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            if path.is_symlink() and not _inside(path, real_root):
                 problems.error(
                     _rel(root, path), 0, "file is a link to a file outside the site; copy the file in instead"
                 )
                 continue
             files.append(path)
     return sorted(files)
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    """Whether a link leads inside the site. os.path.realpath, unlike Path.resolve, does
+    not raise on a link that loops; reading such a file then fails with a clear message."""
+    return Path(os.path.realpath(path)).is_relative_to(real_root)
 
 
 def read_source(root: Path, path: Path, problems: Problems) -> Source | None:

@@ -5,12 +5,18 @@ sources), how many items, how many processes. Output: the results in item
 order. Workers are forked after the shared value is set, so they inherit it
 instead of receiving a pickled copy; only the small results travel back.
 Where fork is not available, or the work is small, it runs in this process.
+
+Ctrl-C reaches the whole process group: workers ignore it and the parent,
+which gets it as KeyboardInterrupt, stops them (one message, no traceback
+from each worker). A worker whose parent was killed stops at its next item
+instead of writing on into a build that no longer exists.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,6 +26,7 @@ MIN_ITEMS_PER_PROCESS = 40  # below this a pool costs more than it saves
 
 _task: Callable[[Any, int], Any] | None = None
 _shared: Any = None
+_parent: int | None = None
 
 
 def default_jobs() -> int:
@@ -39,7 +46,7 @@ def run(
     `min_per_process`: fewer items than this per process are done here (for small items a
     pool costs more than it saves; for big ones, such as a range of a log, it does not).
     """
-    global _task, _shared
+    global _task, _shared, _parent
     jobs = min(jobs, count // min_per_process)
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
@@ -50,22 +57,31 @@ def run(
         if progress:
             progress(count % 50)
         return results
-    _task, _shared = task, shared
+    _task, _shared, _parent = task, shared, os.getpid()
     try:
         context = multiprocessing.get_context("fork")
         size = max(1, min(200, count // (jobs * 8)))
         ranges = [(start, min(start + size, count)) for start in range(0, count, size)]
         out: list[R] = []
-        with context.Pool(jobs) as pool:
+        with context.Pool(jobs, initializer=_ignore_interrupt) as pool:
             for chunk in pool.imap(_run_range, ranges):
                 out.extend(chunk)
                 if progress:
                     progress(len(chunk))
         return out
     finally:
-        _task, _shared = None, None
+        _task, _shared, _parent = None, None, None
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
     assert _task is not None
-    return [_task(_shared, i) for i in range(*bounds)]
+    results = []
+    for i in range(*bounds):
+        if os.getppid() != _parent:  # the build was killed; its queued work must not go on
+            os._exit(1)
+        results.append(_task(_shared, i))
+    return results

@@ -43,6 +43,7 @@ from .theme import static_dirs, static_exclusions, template_dirs
 from .write import Staging, static_sources
 
 CACHE_DIR = ".cache"
+SEARCH_KEY = "search:"  # + output folder: "fresh" once the index describes the pages there
 
 
 class Status(Enum):
@@ -186,10 +187,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             result.pages = len(routes)
             if staging is not None:
                 with stage("write"):
-                    # Forget the old records first: a build killed while committing must not
-                    # leave records that describe files it did not finish replacing.
-                    cache.store_pages(output_key, {})
-                    static_files, _ = staging.copy_files(images.files)
+                    static_files, vanished = staging.copy_files(images.files)
+                    for source in vanished:
+                        where = source.relative_to(root).as_posix() if source.is_relative_to(root) else str(source)
+                        problems.error(where, 0, "file disappeared while the site was being built; build again")
+                    if vanished:
+                        raise _Abandon
                     written = [r.path for r, p in zip(routes, pages, strict=True) if p.status == "written"]
                     written += [rel for rel, was_written in static_files.items() if was_written]
                     records = {
@@ -200,14 +203,27 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     # the last build wrote the same pages and static files to this output.
                     same_files = previous.keys() == records.keys() and cache.blob("static:" + output_key) == static_list
                     current = None if same_files else {r.path for r in routes} | set(static_files)
+                    # Forget the old records first: a build killed while committing must not
+                    # leave records that describe files it did not finish replacing, nor an
+                    # index that looks up to date when the pages changed under it.
+                    cache.store_pages(output_key, {})
+                    if written:
+                        cache.store_blob(SEARCH_KEY + output_key, "stale")
                     staging.commit(written, current, preserve=(SEARCH_FOLDER,) if config.search else ())
                 cache.store_pages(output_key, records)
                 cache.store_blob("static:" + output_key, static_list)
-                if options.search_index and config.search and (written or not (staging.out / SEARCH_FOLDER).is_dir()):
+                index_stale = (
+                    written
+                    or not (staging.out / SEARCH_FOLDER).is_dir()
+                    or cache.blob(SEARCH_KEY + output_key) != "fresh"
+                )
+                if options.search_index and config.search and index_stale:
                     with stage("search"):
                         failure = build_index(staging.out)
                     if failure:
                         problems.warning(CONFIG_FILE, 0, failure)
+                    else:
+                        cache.store_blob(SEARCH_KEY + output_key, "fresh")
                 result.static = len(static_files)
                 result.written = len(written)
                 result.unchanged = len(routes) + result.static - result.written
@@ -216,6 +232,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             if staging is not None:
                 staging.abort()
             return failed(Status.CONTENT_ERRORS)
+        except KeyboardInterrupt:
+            if staging is not None:
+                staging.abort()
+            raise Interrupted(published=staging is not None and staging.committed) from None
         except BaseException:
             if staging is not None:
                 staging.abort()
@@ -223,6 +243,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         return result
     finally:
         cache.close()
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C once the build had begun to write; `published` says whether the new
+    pages were already in place (the search index may then be out of date)."""
+
+    def __init__(self, published: bool) -> None:
+        super().__init__()
+        self.published = published
 
 
 class _Abandon(Exception):

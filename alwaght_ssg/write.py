@@ -2,20 +2,22 @@
 
 Input: the output folder, the pages' bytes by relative path, the static
 folders (default theme first, then the site's, which wins). Output: the new
-folder swapped in place of the old one. Everything is written into a staging
-folder beside `--out` and swapped in only when complete, so a failed or
-interrupted build leaves the previous site whole; deleted content disappears
-because nothing carries over from the old folder.
+folder in place of the old one. Everything is written into a staging folder
+beside `--out`, never into the served tree, and moved in only when complete,
+so a failed or interrupted build leaves the previous site whole; files the
+new site no longer has are removed.
 """
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
-import re
 import shutil
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -50,13 +52,15 @@ def check_output(out: Path, site_root: Path) -> None:
 class Staging:
     """Where a build writes, committed only when the build succeeded.
 
-    With no previous output, a fresh folder is written beside `--out` and
-    swapped in whole. With a previous output of ours, changed files are
-    written next to their targets under temporary names and renamed into
-    place at `commit`, after every page has rendered; unchanged files are
-    simply left alone, so a rebuild costs what changed, not the site's size.
-    Either way a failed or interrupted build leaves the previous site as it
-    was (temporary files are removed by `abort` or by the next build).
+    Every file the build writes goes into a staging folder beside `--out`, never
+    into the served tree. With no previous output, the staging folder is written
+    as a whole site and becomes the output folder. With a previous output of
+    ours, the changed files are written flat into the staging folder (no folder
+    tree to create and remove again) and renamed into place at `commit`, after
+    every page has rendered; unchanged files are simply left alone, so a
+    rebuild costs what changed, not the site's size. Either way a failed or
+    interrupted build leaves the previous site as it was, and a killed build's
+    staging folder is removed by the next build.
     """
 
     def __init__(self, out: Path) -> None:
@@ -64,52 +68,66 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.out)
         self.in_place = (self.out / MARKER).is_file()
-        self.pid = os.getpid()
-        if self.in_place:
-            self.root = self.out
-        else:
-            self.root = self.out.parent / f".{self.out.name}.staging-{self.pid}"
-            self.root.mkdir()
+        self.root = scratch_folder(self.out, "staging")
+        self.root.mkdir()
+        self.committed = False  # the new files are in place (the search index may still be old)
 
     def path(self, rel: PurePosixPath) -> Path:
-        target = self.root.joinpath(*rel.parts)
-        if not target.resolve().is_relative_to(self.root.resolve()):
+        """Where `rel` is served; refuses anything that would land outside the output folder."""
+        target = self.out.joinpath(*rel.parts)
+        if not target.resolve().is_relative_to(self.out):
             raise OutputError(f"refusing to write {rel} outside the output folder")
         return target
 
-    def _temporary(self, target: Path) -> Path:
-        return target.with_name(f".{target.name}.new-{self.pid}")
+    def _staged(self, rel: PurePosixPath) -> Path:
+        self.path(rel)  # confinement
+        return self._flat(rel) if self.in_place else self.root.joinpath(*rel.parts)
+
+    def _flat(self, rel: PurePosixPath) -> Path:
+        return self.root / hashlib.blake2b(str(rel).encode(), digest_size=16).hexdigest()
 
     def write(self, rel: PurePosixPath, data: bytes) -> None:
-        target = self.path(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (self._temporary(target) if self.in_place else target).write_bytes(data)
+        staged = self._staged(rel)
+        if not self.in_place:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
 
     def keep(self, rel: PurePosixPath) -> bool:
         """Keep the previous output's file unchanged; False when it is not there."""
         # No confinement check needed: nothing is written, and routes are confined already.
-        return self.in_place and os.path.isfile(os.path.join(self.root, *rel.parts))
+        return self.in_place and os.path.isfile(os.path.join(self.out, *rel.parts))
 
-    def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], int]:
+    def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], list[Path]]:
         """Copy static files (later folders win); files unchanged since the last build are kept.
 
-        Returns each static file with whether it was written, and the count written.
+        Returns each static file with whether it was written, and the source files
+        that disappeared between being listed and being copied.
         """
         return self.copy_files(static_sources(folders))
 
-    def copy_files(self, files: Mapping[PurePosixPath, Path]) -> tuple[dict[PurePosixPath, bool], int]:
-        """Copy each file to its output path, keeping those unchanged since the last build."""
+    def copy_files(self, files: Mapping[PurePosixPath, Path]) -> tuple[dict[PurePosixPath, bool], list[Path]]:
+        """Copy each file to its output path, keeping those unchanged since the last build.
+
+        Returns each file with whether it was written, and the source files that
+        disappeared between being listed and being copied.
+        """
         written: dict[PurePosixPath, bool] = {}
+        vanished: list[Path] = []
         for rel, source in sorted(files.items()):
-            target = self.path(rel)
-            if self.in_place and _same_copy(source, target):
+            if self.in_place and _same_copy(source, self.path(rel)):
                 written[rel] = False
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # copy2 keeps the mtime, which tells the next build the file is unchanged
-            shutil.copy2(source, self._temporary(target) if self.in_place else target)
+            staged = self._staged(rel)
+            if not self.in_place:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                # copy2 keeps the mtime, which tells the next build the file is unchanged
+                shutil.copy2(source, staged)
+            except FileNotFoundError:
+                vanished.append(source)
+                continue
             written[rel] = True
-        return written, sum(written.values())
+        return written, vanished
 
     def commit(
         self,
@@ -117,26 +135,57 @@ class Staging:
         current: set[PurePosixPath] | None = None,
         preserve: tuple[str, ...] = (),
     ) -> None:
-        """Make the new site the site. `written` are the files written under temporary
-        names; `current` every file the site now has (others are removed, except in the
-        top-level folders named in `preserve`, which another tool maintains)."""
-        if not self.in_place:
-            (self.root / MARKER).write_text("This folder is written by alwaght-ssg; it is replaced on every build.\n")
-            _swap(self.root, self.out)
-            return
-        for rel in written:
-            target = self.path(rel)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            os.replace(self._temporary(target), target)
-        if current is not None:
-            _remove_stale(self.out, current | {PurePosixPath(MARKER)}, preserve)
+        """Make the new site the site. `written` are the files written into the staging
+        folder; `current` every file the site now has (others are removed, except in the
+        top-level folders named in `preserve`, which another tool maintains).
+
+        Ctrl-C is held back until the renames are done: an interrupted build then
+        leaves either the previous site or the new one, never a mix (a kill can,
+        for the milliseconds the renames take; the next build completes the set)."""
+        with _interrupt_deferred():
+            if not self.in_place:
+                (self.root / MARKER).write_text(
+                    "This folder is written by alwaght-ssg; it is replaced on every build.\n"
+                )
+                _swap(self.root, self.out)
+                self.committed = True
+                return
+            for rel in written:
+                target = self.out.joinpath(*rel.parts)  # confined when it was written
+                if not target.parent.is_dir():
+                    target.parent.mkdir(parents=True)
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                os.replace(self._flat(rel), target)
+            self.committed = True
+            shutil.rmtree(self.root, ignore_errors=True)
+            if current is not None:
+                _remove_stale(self.out, current | {PurePosixPath(MARKER)}, preserve)
 
     def abort(self) -> None:
-        if self.in_place:
-            _remove_temporaries(self.out, only_pid=self.pid)
-        else:
-            shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def scratch_folder(out: Path, purpose: str) -> Path:
+    """A folder beside `out` for this process's unfinished work (`.public.staging-1234`);
+    the next build removes it if this process is killed before it can."""
+    return out.parent / f".{out.name}.{purpose}-{os.getpid()}"
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back for the duration, then deliver it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
 
 
 def publish(
@@ -147,7 +196,9 @@ def publish(
     """Write a whole site at once (no reuse of earlier output)."""
     staging = Staging(out)
     try:
-        static, _ = staging.copy_static(static_dirs)
+        static, vanished = staging.copy_static(static_dirs)
+        if vanished:
+            raise OutputError(f"{vanished[0]} disappeared while it was being copied")
         written = [rel for rel, was_written in static.items() if was_written]
         for rel, data in pages:
             staging.write(rel, data)
@@ -211,7 +262,7 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = scratch_folder(out, "old")
     os.rename(out, old)
     try:
         os.rename(staging, out)
@@ -222,30 +273,17 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Staging folders of builds that were killed before they could clean up."""
+    """Scratch folders of builds that were killed before they could clean up."""
     if not out.exists():
         # Killed between the two renames of a swap: the old folder is the last good site.
         for old in sorted(out.parent.glob(f".{out.name}.old-*")):
             if (old / MARKER).exists():
                 os.rename(old, out)
                 break
-    for prefix in (f".{out.name}.staging-", f".{out.name}.old-"):
-        for path in out.parent.glob(prefix + "*"):
-            pid = path.name[len(prefix) :]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-_TEMPORARY = re.compile(r"^\..+\.new-(\d+)$")
-
-
-def _remove_temporaries(out: Path, only_pid: int | None = None) -> None:
-    for dirpath, _, filenames in os.walk(out):
-        for name in filenames:
-            match = _TEMPORARY.match(name)
-            if match and (int(match.group(1)) == only_pid if only_pid else not _alive(int(match.group(1)))):
-                with suppress(OSError):
-                    os.unlink(os.path.join(dirpath, name))
+    for path in out.parent.glob(f".{out.name}.*-*"):
+        pid = path.name.rpartition("-")[2]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_stale(out: Path, current: set[PurePosixPath], preserve: tuple[str, ...] = ()) -> None:
@@ -256,18 +294,15 @@ def _remove_stale(out: Path, current: set[PurePosixPath], preserve: tuple[str, .
         if rel_folder.parts and (rel_folder.parts[0] in preserve or rel_folder.parts[0].startswith(".")):
             continue
         for name in filenames:
-            if rel_folder / name in current:
-                continue
-            match = _TEMPORARY.match(name)
-            if match is None or not _alive(int(match.group(1))):  # a killed build's leftovers go too
+            if rel_folder / name not in current:
                 (folder / name).unlink()
         if folder != out and not any(folder.iterdir()):
             folder.rmdir()
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
+    """Whether a process may still use its scratch folder; this one counts too (the dev
+    server indexes for search in the background while it rebuilds)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

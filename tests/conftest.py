@@ -39,6 +39,25 @@ def write_site(root: Path, files: dict[str, str], config: str | None = MINIMAL_C
     return root
 
 
+def tree(root: Path, skip: tuple[Path, ...] = ()) -> dict[str, bytes | str]:
+    """Everything below `root` except the `skip` folders: files by their bytes, links by
+    their target, folders by name. Two snapshots differ when anything was written there."""
+    found: dict[str, bytes | str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        folder = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if folder / d not in skip)
+        for name in dirnames + sorted(filenames):
+            path = folder / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[rel] = "link to " + os.readlink(path)
+            elif path.is_dir():
+                found[rel] = "folder"
+            else:
+                found[rel] = path.read_bytes()
+    return found
+
+
 def article(
     title: str = "A headline", date: str = "2026-11-20 09:00", body: str = "Lead paragraph.", **meta: str
 ) -> str:

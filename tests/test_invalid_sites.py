@@ -4,7 +4,8 @@ Each folder under tests/sites_invalid/ is a whole small site plus an
 `expected.txt`: a first line `# exit: N`, then exactly the stderr lines the
 build prints for it (the `path:line: severity: message` lines and the summary).
 The real command line runs in a subprocess on a copy of the folder. A build
-with errors must leave the previous output folder byte-for-byte as it was.
+with errors must leave the previous output folder byte-for-byte as it was, and
+no build writes anywhere but the output folder and the site's cache.
 
     UPDATE_EXPECTED=1 pytest tests/test_invalid_sites.py   # rewrite expected.txt files
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, tree
 
 SITES = Path(__file__).resolve().parent / "sites_invalid"
 NOW = "2026-11-26T12:00:00Z"
@@ -108,6 +109,7 @@ def test_invalid_site(name: str, tmp_path: Path) -> None:
         (public / rel).parent.mkdir(parents=True, exist_ok=True)
         (public / rel).write_bytes(data)
     before = _snapshot(public)
+    around = tree(tmp_path, skip=(public, site / ".cache"))
 
     status, lines, output = _build(site)
 
@@ -115,6 +117,7 @@ def test_invalid_site(name: str, tmp_path: Path) -> None:
         _write_expected(folder, status, lines)
     expected_status, expected_lines = _read_expected(folder)
     assert "Traceback" not in output
+    assert tree(tmp_path, skip=(public, site / ".cache")) == around, "the build wrote outside --out"
     assert lines == expected_lines, "\n".join(["stderr was:", *lines])
     assert status == expected_status, output
     if expected_status != 0:
