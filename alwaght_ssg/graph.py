@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
+from . import __version__
 from .cache import Cache
 from .config import SiteConfig
 from .dates import parse_datetime
 from .load import Source, Sources
-from .markup import Markup, Rendered, shorten
+from .markup import EXTENSIONS, Markup, Rendered, shorten
+from .memo import Remembered
 from .model import (
     ArchiveMonth,
     Article,
@@ -32,7 +34,7 @@ from .model import (
     Topic,
     ViewCount,
 )
-from .problems import Problems, did_you_mean
+from .problems import Problem, Problems, did_you_mean
 from .related import RelatedInput, compute_related
 from .urls import check_slug, fold_key, make_slug, output_path, permalink
 
@@ -74,10 +76,14 @@ def build_site(
     )
     topics = _topics(sources.topics, config, bodies, problems)
     pages = _pages(sources.pages, config, bodies, problems)
-    drafts = _ArticleReader(config, now, sections, topics, bodies, problems)
-    parsed = [a for s in sources.articles if (a := drafts.read(s))]
+    drafts = _ArticleReader(config, now, sections, topics, bodies)
+    checked = _check_articles(sources.articles, drafts, cache)
+    for entry in checked:
+        problems.extend(entry.problems)
+    parsed = [entry.parsed for entry in checked if entry.parsed]
+    refs = [entry.ref for entry in checked]
     tags = _merge_tags(parsed, config, problems)
-    articles = [_finish(p, tags, config.slug_mode) for p in parsed]
+    articles = [drafts.finish(p, tags) for p in parsed]
     _check_unique(articles, problems)
 
     visible = sorted(
@@ -87,8 +93,8 @@ def build_site(
     )
     by_slug = {a.slug: a for a in articles}
     # An article that failed its own checks is still known: no second error for linking to it.
-    known = set(by_slug) | {ref.slug for ref in drafts.refs}
-    explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
+    known = set(by_slug) | {ref.slug for ref in refs}
+    explicit = _explicit_related(refs, known, {a.slug for a in visible}, problems)
     inputs = [
         RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible
     ]
@@ -341,11 +347,16 @@ def _pages(
 
 @dataclass(frozen=True)
 class _Parsed:
-    """An article read and checked on its own, before tags and related are joined up."""
+    """An article read and checked on its own, before tags, topics and related are joined up.
 
-    article: Article
+    Nothing in it depends on another file, on the build's now or on the body's
+    HTML, so a later build reuses it while the file and the settings are the same.
+    """
+
+    article: Article  # tags, topics and body_html empty, status "draft" or "" until `finish`
     tag_names: tuple[tuple[str, int], ...]  # display text, line
-    source: Source
+    topic_slugs: tuple[str, ...]
+    path: str
 
 
 @dataclass(frozen=True)
@@ -358,6 +369,35 @@ class _RelatedRef:
     line: int
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What reading one article gave: the article (None when it has errors), its
+    `related` list and the problems found, all remembered between builds."""
+
+    parsed: _Parsed | None
+    ref: _RelatedRef
+    problems: tuple[Problem, ...]
+
+
+# Bumped when what `_ArticleReader.read` produces changes shape or meaning.
+_CHECKED_FORMAT = 1
+
+
+def _check_articles(sources: Iterable[Source], reader: _ArticleReader, cache: Cache | None) -> list[_Checked]:
+    """Each article read and checked on its own, or as an earlier build found it when
+    neither the file nor anything `read` depends on has changed since."""
+    memo = Remembered("article", reader.settings_key(), cache)
+    checked: list[_Checked] = []
+    for source in sources:
+        entry = memo.get(source.path, source.digest)
+        if not isinstance(entry, _Checked):
+            entry = reader.read(source)
+            memo.put(source.path, source.digest, entry)
+        checked.append(entry)
+    memo.save(entry.ref.path for entry in checked)
+    return checked
+
+
 class _ArticleReader:
     def __init__(
         self,
@@ -366,20 +406,31 @@ class _ArticleReader:
         sections: tuple[Section, ...],
         topics: tuple[Topic, ...],
         bodies: Mapping[str, Rendered],
-        problems: Problems,
     ) -> None:
         self.config = config
         self.now = now
         self.sections = {s.slug: s for s in sections}
         self.topics = {t.slug: t for t in topics}
         self.bodies = bodies
-        self.problems = problems
         self.tz = config.tz
-        self.refs: list[_RelatedRef] = []
 
-    def read(self, source: Source) -> _Parsed | None:
-        f = _Fields(source, ARTICLE_KEYS, self.problems)
-        before = self.problems.error_count
+    def settings_key(self) -> str:
+        """Everything besides the file that `read` looks at: the settings (not the site's
+        host, which only changes absolute URLs), the names of the topics, and the shape
+        of the values it makes."""
+        config = replace(self.config, base_url=self.config.base_path)
+        shapes = [tuple(f.name for f in fields(cls)) for cls in (Article, Section, Author, Image, _Parsed, _RelatedRef)]
+        key = (_CHECKED_FORMAT, __version__, EXTENSIONS, repr(config), sorted(self.topics), shapes)
+        return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+    def read(self, source: Source) -> _Checked:
+        problems = Problems()
+        parsed, ref = self._read(source, problems)
+        return _Checked(parsed, ref, tuple(problems))
+
+    def _read(self, source: Source, problems: Problems) -> tuple[_Parsed | None, _RelatedRef]:
+        f = _Fields(source, ARTICLE_KEYS, problems)
+        before = problems.error_count
         title = f.text("title", required=True)
         date = f.when("date", self.tz, required=True)
         updated = f.when("updated", self.tz)
@@ -391,13 +442,11 @@ class _ArticleReader:
         topics = self._topics(f)
         tag_line = f.line("tags")
         tag_names = tuple((name, tag_line) for name in f.text_list("tags"))
-        self.refs.append(
-            _RelatedRef(
-                source.path,
-                slug or make_slug(source.stem, self.config.slug_mode),
-                tuple(f.text_list("related")),
-                f.line("related"),
-            )
+        ref = _RelatedRef(
+            source.path,
+            slug or make_slug(source.stem, self.config.slug_mode),
+            tuple(f.text_list("related")),
+            f.line("related"),
         )
         authors = tuple(Author(make_slug(n, self.config.slug_mode), n) for n in f.text_list("author"))
         aliases = self._aliases(f)
@@ -405,10 +454,9 @@ class _ArticleReader:
         editors_choice = f.flag("editors_choice")
         draft = f.flag("draft")
         explicit_summary = f.text("summary")
-        if self.problems.error_count > before or date is None or section is None or slug is None:
-            return None
+        if problems.error_count > before or date is None or section is None or slug is None:
+            return None, ref
         rendered = self.bodies[source.path]
-        status = "draft" if draft else "scheduled" if date > self.now else "published"
         local = date.astimezone(self.tz)
         url = permalink(
             self.config, "article", section=section.slug, year=f"{local.year:04d}",
@@ -421,21 +469,37 @@ class _ArticleReader:
             updated=updated.astimezone(self.tz) if updated else None,
             section=section,
             tags=(),
-            topics=topics,
+            topics=(),
             authors=authors,
             summary=explicit_summary or shorten(rendered.first_paragraph),
-            body_html=rendered.html,
+            body_html="",
             reading_minutes=rendered.reading_minutes,
             image=image,
             editors_choice=editors_choice,
-            status=status,
+            status="draft" if draft else "",
             url=url,
             source=source.path,
             digest=source.digest,
             aliases=aliases,
             extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
         )
-        return _Parsed(article, tag_names, source)
+        return _Parsed(article, tag_names, topics, source.path), ref
+
+    def finish(self, parsed: _Parsed, tags: dict[str, Tag]) -> Article:
+        """The article joined up with this build: its tags (spelled as the site spells
+        them), its section and topics as they are now, its body, its status at `now`."""
+        article = parsed.article
+        mode = self.config.slug_mode
+        keys = dict.fromkeys(fold_key(name, mode) for name, _ in parsed.tag_names)
+        joined = {
+            "section": self.sections[article.section.slug],
+            "tags": tuple(tags[k] for k in keys if k in tags),
+            "topics": tuple(self.topics[slug] for slug in parsed.topic_slugs),
+            "body_html": self.bodies[parsed.path].html,
+            "status": article.status or ("scheduled" if article.date > self.now else "published"),
+        }
+        # `dataclasses.replace` without its per-field lookups: ten thousand articles a rebuild.
+        return Article(**(vars(article) | joined))
 
     def _section(self, f: _Fields) -> Section | None:
         if "section" not in f.data or f.data["section"] is None:
@@ -451,11 +515,11 @@ class _ArticleReader:
         )
         return None
 
-    def _topics(self, f: _Fields) -> tuple[Topic, ...]:
+    def _topics(self, f: _Fields) -> tuple[str, ...]:
         found = []
         for name in f.text_list("topics"):
             if name in self.topics:
-                found.append(self.topics[name])
+                found.append(name)
             else:
                 f.error(
                     "topics",
@@ -487,7 +551,7 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
             if key:
                 spellings[key][name] += 1
             else:
-                problems.error(p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+                problems.error(p.path, line, f"tag {name!r} has no letters or digits to make a URL from")
     tags: dict[str, Tag] = {}
     for key, counts in spellings.items():
         name = min(counts, key=lambda n: (-counts[n], n))
@@ -500,16 +564,11 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
             if tag and name != tag.name and name not in warned:
                 warned.add(name)
                 problems.warning(
-                    p.source.path,
+                    p.path,
                     line,
                     f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, shown as '{tag.name}'",
                 )
     return tags
-
-
-def _finish(parsed: _Parsed, tags: dict[str, Tag], mode: str) -> Article:
-    keys = dict.fromkeys(fold_key(name, mode) for name, _ in parsed.tag_names)
-    return replace(parsed.article, tags=tuple(tags[k] for k in keys if k in tags))
 
 
 def _check_unique(articles: list[Article], problems: Problems) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Cache
+from .memo import Remembered
 from .parallel import run
 from .problems import Problem, Problems
 from .yamlread import YamlDoc, read_yaml, split_front_matter
@@ -48,33 +49,28 @@ def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | N
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
     every = [path for paths in found.values() for path in paths]
     stamps = {path: _stamp(path) for path in every}
-    known = cache.blobs(_CACHE_PREFIX) if cache else {}
-    by_path: dict[Path, Source] = {}
+    memo = Remembered("source", "", cache)
+    by_path: dict[str, Source] = {}
     for path in every:
-        entry = known.get(_CACHE_PREFIX + str(path))
-        if isinstance(entry, tuple) and entry[0] == stamps[path] and isinstance(entry[1], Source):
-            by_path[path] = entry[1]
+        known = memo.get(path, stamps[path])
+        if isinstance(known, Source):
+            by_path[path] = known
     missing = [path for path in every if path not in by_path]
-    results = run(_read, (root, missing), len(missing), jobs)
-    fresh: dict[str, object] = {}
+    results = run(_read, (root, [Path(path) for path in missing]), len(missing), jobs)
     for path, (source, found_problems) in zip(missing, results, strict=True):
         problems.extend(found_problems)
         if source is not None:
             by_path[path] = source
             if not found_problems and stamps[path] is not None:
-                fresh[_CACHE_PREFIX + str(path)] = (stamps[path], source)
-    if cache is not None:
-        cache.store_blobs(fresh)
+                memo.put(path, stamps[path], source)
+    memo.save(every)
     loaded = {kind: tuple(by_path[p] for p in paths if p in by_path) for kind, paths in found.items()}
     return Sources(loaded["articles"], loaded["topics"], loaded["pages"])
 
 
-_CACHE_PREFIX = "source:"
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _stamp(path: str) -> tuple[int, int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -87,25 +83,29 @@ def _read(work: tuple[Path, list[Path]], index: int) -> tuple[Source | None, lis
     return source, list(problems)
 
 
-def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
-    """Markdown files below `folder`, sorted; links that lead outside the site are refused."""
+def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
+    """Markdown files below `folder`, sorted; links that lead outside the site are refused.
+
+    Paths are strings: building a `Path` for each of ten thousand files costs more
+    than finding them."""
     if not folder.is_dir():
         return []
     real_root = root.resolve()
-    files: list[Path] = []
+    files: list[str] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        for name in filenames:
             if not name.endswith(".md") or name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and not Path(path).resolve().is_relative_to(real_root):
                 problems.error(
-                    _rel(root, path), 0, "file is a link to a file outside the site; copy the file in instead"
+                    _rel(root, Path(path)), 0, "file is a link to a file outside the site; copy the file in instead"
                 )
                 continue
             files.append(path)
-    return sorted(files)
+    # The order of the same paths as `Path`s: component by component, as the OS compares names.
+    return sorted(files, key=lambda path: os.path.normcase(path).split(os.sep))
 
 
 def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
