@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .markup import Rendered
 
-SCHEMA = f"alwaght-ssg {__version__} cache 1"
+SCHEMA = f"alwaght-ssg {__version__} cache 2"
 FILE = "build.sqlite"
 _CHUNK = 500  # keys per query: SQLite limits the number of parameters
 
