@@ -9,6 +9,7 @@ Where fork is not available, or the work is small, it runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -51,13 +52,18 @@ def run(
         size = max(1, min(200, count // (jobs * 8)))
         ranges = [(start, min(start + size, count)) for start in range(0, count, size)]
         out: list[R] = []
-        with context.Pool(jobs) as pool:
+        # The workers share this process's objects until they write to them; hide those
+        # objects from the workers' cycle collector, which would otherwise touch (and so
+        # copy) every one of them.
+        gc.freeze()
+        with context.Pool(jobs, initializer=gc.enable) as pool:
             for chunk in pool.imap(_run_range, ranges):
                 out.extend(chunk)
                 if progress:
                     progress(len(chunk))
         return out
     finally:
+        gc.unfreeze()
         _task, _shared = None, None
 
 

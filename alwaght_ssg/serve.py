@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .cache import Memory
 from .pipeline import BuildOptions, Status, build
 from .search import build_index
 from .watch import Watcher
@@ -94,6 +95,7 @@ class DevServer:
         self.clock = clock
         self.log = log
         self.state = _State()
+        self.memory = Memory()  # the cache's values, kept between rebuilds
         self.changed = threading.Condition()
         self._build_lock = threading.Lock()
         self.watcher = Watcher(options.site, self.rebuild, ignore=(options.site / "public", self.temp))
@@ -131,7 +133,7 @@ class DevServer:
                 self.changed.notify_all()
             started = time.perf_counter()
             try:
-                result = build(replace(self.options, now=self.clock()))
+                result = build(replace(self.options, now=self.clock()), memory=self.memory)
             except Exception as exc:  # a bug of ours must not take the editor's server down
                 self._finish("problems", (f"alwaght-ssg: internal error while building: {exc!r}",))
                 self.log(f"rebuild failed with an internal error: {exc!r}")
