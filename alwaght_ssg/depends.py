@@ -14,30 +14,23 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import datetime
-from typing import Any
 
 from .model import Article, Page, Site, Topic
-
-_Hash = Any  # hashlib's hash objects have no public type
 
 
 def fingerprint_all(views: list[object], base: str) -> tuple[str, ...]:
     """One fingerprint per view; `base` carries the settings, templates and chrome keys."""
-    feeder = _Feeder()
-    out = []
-    for view in views:
-        h = hashlib.blake2b(base.encode(), digest_size=16)
-        feeder.feed(h, view)
-        out.append(h.hexdigest())
-    return tuple(out)
+    tokens = _Tokens()
+    prefix = base.encode()
+    return tuple(
+        hashlib.blake2b(prefix + repr(tokens.token(view)).encode(), digest_size=16).hexdigest() for view in views
+    )
 
 
 def chrome_key(site: Site) -> str:
     """The parts of `site` that the theme shows on every page."""
-    h = hashlib.blake2b(digest_size=16)
-    feeder = _Feeder()
-    for part in (
+    tokens = _Tokens()
+    parts = (
         site.sections,
         site.editors_choice,
         site.latest,
@@ -45,54 +38,67 @@ def chrome_key(site: Site) -> str:
         site.pages,
         tuple(site.most_viewed.items()),
         tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
-    ):
-        feeder.feed(h, part)
-    return h.hexdigest()
+    )
+    return hashlib.blake2b(repr(tokens.token(parts)).encode(), digest_size=16).hexdigest()
 
 
-class _Feeder:
-    """Feeds values into a hash; an article's key is worked out once, however many pages show it."""
+class _Tokens:
+    """Values turned into something whose `repr` says everything a page could show of them.
+
+    Plain values (text, numbers, dates: a datetime's repr names its zone) stay
+    as they are, sequences become tuples of tokens, and each value object (an
+    article, a section, a tag, a pager) becomes a digest of its own fields,
+    worked out once however many pages show it. An article, topic or page
+    stands for its source file's digest plus what the build joined it with.
+    What to do with a value is decided once per type: thousands of pages hold
+    values of a dozen types.
+    """
 
     def __init__(self) -> None:
-        self._keys: dict[int, bytes] = {}
-        self._alive: list[object] = []
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._keys: dict[int, str] = {}
+        self._alive: list[object] = []  # ids stay unique only while the objects live
+        self._kinds: dict[type, tuple[str, ...] | None] = {}
 
-    def feed(self, h: _Hash, value: object) -> None:
-        if isinstance(value, Article | Topic | Page):
-            key = self._keys.get(id(value))
-            if key is None:
-                key = self._keys[id(value)] = self._key(value)
-            h.update(key)
-        elif isinstance(value, tuple | list):
-            h.update(b"(")
-            for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, datetime):
-            h.update(value.isoformat().encode() + b"\0")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            # Sections, tags and months recur on thousands of pages: hash each one once.
-            key = self._keys.get(id(value))
-            if key is None:
-                names = self._fields.get(type(value))
-                if names is None:
-                    names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-                inner = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
-                for name in names:
-                    self.feed(inner, getattr(value, name))
-                key = self._keys[id(value)] = inner.digest()
-                self._alive.append(value)  # ids stay unique only while the objects live
-            h.update(key)
-        else:
-            h.update(repr(value).encode() + b"\0")
+    def token(self, value: object) -> object:
+        cls = type(value)
+        try:
+            kind = self._kinds[cls]
+        except KeyError:
+            kind = self._kinds[cls] = _kind(cls)
+        if kind is None:
+            return value
+        if kind is _SEQUENCE:
+            return tuple([self.token(item) for item in value])  # type: ignore[attr-defined]
+        key = self._keys.get(id(value))
+        if key is None:
+            key = self._keys[id(value)] = self._key(value, kind)
+            self._alive.append(value)
+        return key
 
-    def _key(self, value: Article | Topic | Page) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
+    def _key(self, value: object, names: tuple[str, ...]) -> str:
         if isinstance(value, Article):
-            topics = tuple((t.slug, t.title, t.url, t.digest) for t in value.topics)
-            parts = ("article", value.digest, value.url, value.status, value.section, value.tags, topics)
-            self.feed(h, parts)
+            # What other pages show of an article besides what its source file says.
+            section, tags, topics = value.section, value.tags, value.topics
+            parts: tuple[object, ...] = (
+                "Article", value.digest, value.url, value.status,
+                (section.slug, section.title, section.description, section.url),
+                tuple([(t.slug, t.name, t.url) for t in tags]),
+                tuple([(t.slug, t.title, t.url, t.digest) for t in topics]),
+            )  # fmt: skip
+        elif isinstance(value, Topic | Page):
+            parts = (type(value).__name__, value.digest, value.url)
         else:
-            h.update(f"{type(value).__name__}\0{value.digest}\0{value.url}\0".encode())
-        return h.digest()
+            parts = (type(value).__name__, tuple([self.token(getattr(value, name)) for name in names]))
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+_SEQUENCE = ("<sequence>",)
+
+
+def _kind(cls: type) -> tuple[str, ...] | None:
+    """None: stands for itself; a marker for sequences; else the fields of a value object."""
+    if issubclass(cls, tuple | list):
+        return _SEQUENCE
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return None
