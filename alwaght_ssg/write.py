@@ -69,6 +69,7 @@ class Staging:
         else:
             self.root = self.out.parent / f".{self.out.name}.staging-{self.pid}"
             self.root.mkdir()
+        self._prefix = os.path.join(self.root, "")
 
     def path(self, rel: PurePosixPath) -> Path:
         target = self.root.joinpath(*rel.parts)
@@ -87,7 +88,8 @@ class Staging:
     def keep(self, rel: PurePosixPath) -> bool:
         """Keep the previous output's file unchanged; False when it is not there."""
         # No confinement check needed: nothing is written, and routes are confined already.
-        return self.in_place and os.path.isfile(os.path.join(self.root, *rel.parts))
+        # (Asked for every page of every rebuild: a plain string, not a joined Path.)
+        return self.in_place and os.path.isfile(self._prefix + str(rel))
 
     def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], int]:
         """Copy static files (later folders win); files unchanged since the last build are kept.
