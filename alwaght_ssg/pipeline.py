@@ -83,6 +83,7 @@ class BuildResult:
     static: int = 0
     bodies_rendered: int = 0
     bodies_cached: int = 0
+    search: bool = False  # the site has a search index (whether or not this build ran Pagefind)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -150,6 +151,7 @@ def _build(options: BuildOptions, progress: Progress | None, memory: Memory | No
                 return failed(Status.CONFIG_ERRORS)
             if options.base_url is not None:
                 config = config.with_base_url(options.base_url)
+            result.search = config.search
             templates = template_dirs(root)
             language = load_language(config.language, config.date_format, templates, problems)
         with stage("load"):
