@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
 
 from .model import Article, Page, Site, Topic
 
@@ -23,7 +27,8 @@ def fingerprint_all(views: list[object], base: str) -> tuple[str, ...]:
     tokens = _Tokens()
     prefix = base.encode()
     return tuple(
-        hashlib.blake2b(prefix + repr(tokens.token(view)).encode(), digest_size=16).hexdigest() for view in views
+        hashlib.blake2b(prefix + marshal.dumps(tokens.fields(view), _MARSHAL), digest_size=16).hexdigest()
+        for view in views
     )
 
 
@@ -39,66 +44,98 @@ def chrome_key(site: Site) -> str:
         tuple(site.most_viewed.items()),
         tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
     )
-    return hashlib.blake2b(repr(tokens.token(parts)).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(marshal.dumps(tokens.token(parts), _MARSHAL), digest_size=16).hexdigest()
+
+
+# marshal's format 2 writes equal values as equal bytes (later formats share repeated
+# objects), tells text, bytes, numbers, booleans and None apart, and is fast.
+_MARSHAL = 2
 
 
 class _Tokens:
-    """Values turned into something whose `repr` says everything a page could show of them.
+    """Values turned into what marshal writes: everything a page could show of them.
 
-    Plain values (text, numbers, dates: a datetime's repr names its zone) stay
-    as they are, sequences become tuples of tokens, and each value object (an
-    article, a section, a tag, a pager) becomes a digest of its own fields,
-    worked out once however many pages show it. An article, topic or page
-    stands for its source file's digest plus what the build joined it with.
-    What to do with a value is decided once per type: thousands of pages hold
-    values of a dozen types.
+    Text, numbers, booleans and None stay as they are; sequences become tuples
+    of tokens; a value object (a section, a tag, a pager) becomes its type's
+    name and its fields' tokens; an article, topic or page becomes a digest of
+    its source file's digest plus what the build joined it with; anything else
+    (a date, say) stands for its type and repr. What to do with a value is
+    decided once per type, and the token of each object is worked out once
+    however many pages show it: ten thousand pages hold values of a dozen
+    types, and the same few thousand articles.
     """
 
     def __init__(self) -> None:
-        self._keys: dict[int, str] = {}
+        self._known: dict[int, Any] = {}  # tokens by object id
         self._alive: list[object] = []  # ids stay unique only while the objects live
-        self._kinds: dict[type, tuple[str, ...] | None] = {}
+        self._kinds: dict[type, _Kind] = {}
 
-    def token(self, value: object) -> object:
-        cls = type(value)
-        try:
-            kind = self._kinds[cls]
-        except KeyError:
-            kind = self._kinds[cls] = _kind(cls)
-        if kind is None:
+    def token(self, value: object) -> Any:
+        known = self._known.get(id(value))
+        if known is not None:
+            return known
+        kind = self._kind(type(value))
+        if kind is _PLAIN:
             return value
         if kind is _SEQUENCE:
-            return tuple([self.token(item) for item in value])  # type: ignore[attr-defined]
-        key = self._keys.get(id(value))
-        if key is None:
-            key = self._keys[id(value)] = self._key(value, kind)
-            self._alive.append(value)
-        return key
+            get = self._known.get
+            return tuple([get(id(item)) or self.token(item) for item in value])  # type: ignore[attr-defined]
+        if kind is _OTHER:
+            return f"\0{type(value).__name__}\0{value!r}".encode()  # bytes: never mistaken for text
+        token = self._sourced(value) if kind is _SOURCED else self.fields(value)
+        self._known[id(value)] = token
+        self._alive.append(value)
+        return token
 
-    def _key(self, value: object, names: tuple[str, ...]) -> str:
+    def fields(self, value: object) -> Any:
+        """A value object's type name and field tokens (a page's view: not remembered, it is seen once)."""
+        kind = self._kind(type(value))
+        if not callable(kind):
+            return self.token(value)
+        get = self._known.get
+        values = kind(value)
+        return type(value).__name__, tuple(
+            [v if type(v) in _PLAIN_TYPES else get(id(v)) or self.token(v) for v in values]
+        )
+
+    def _kind(self, cls: type) -> _Kind:
+        try:
+            return self._kinds[cls]
+        except KeyError:
+            kind = self._kinds[cls] = _kind_of(cls)
+            return kind
+
+    def _sourced(self, value: object) -> bytes:
         if isinstance(value, Article):
             # What other pages show of an article besides what its source file says.
             section, tags, topics = value.section, value.tags, value.topics
-            parts: tuple[object, ...] = (
+            parts: Any = (
                 "Article", value.digest, value.url, value.status,
                 (section.slug, section.title, section.description, section.url),
                 tuple([(t.slug, t.name, t.url) for t in tags]),
                 tuple([(t.slug, t.title, t.url, t.digest) for t in topics]),
             )  # fmt: skip
-        elif isinstance(value, Topic | Page):
-            parts = (type(value).__name__, value.digest, value.url)
         else:
-            parts = (type(value).__name__, tuple([self.token(getattr(value, name)) for name in names]))
-        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+            assert isinstance(value, Topic | Page)
+            parts = (type(value).__name__, value.digest, value.url)
+        return hashlib.blake2b(marshal.dumps(parts, _MARSHAL), digest_size=16).digest()
 
 
-_SEQUENCE = ("<sequence>",)
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+_PLAIN, _SEQUENCE, _SOURCED, _OTHER = "plain", "sequence", "sourced", "other"
+_Kind = Callable[[Any], tuple[Any, ...]] | str  # a value object's fields, or one of the markers
 
 
-def _kind(cls: type) -> tuple[str, ...] | None:
-    """None: stands for itself; a marker for sequences; else the fields of a value object."""
+def _kind_of(cls: type) -> _Kind:
+    if cls in _PLAIN_TYPES:
+        return _PLAIN
     if issubclass(cls, tuple | list):
         return _SEQUENCE
+    if issubclass(cls, Article | Topic | Page):
+        return _SOURCED
     if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
-    return None
+        names = [f.name for f in dataclasses.fields(cls)]
+        if len(names) > 1:
+            return attrgetter(*names)  # every field in one call
+        return lambda value: tuple(getattr(value, name) for name in names)
+    return _OTHER

@@ -8,6 +8,7 @@ whose objects are finished: templates never look anything up by string.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -141,10 +142,11 @@ def build_site(
 def _related(
     inputs: list[RelatedInput], explicit: dict[str, tuple[str, ...]], config: SiteConfig, cache: Cache | None
 ) -> dict[str, tuple[str, ...]]:
-    key = (
-        "related:"
-        + hashlib.blake2b(repr((inputs, sorted(explicit.items()), config.related)).encode(), digest_size=16).hexdigest()
-    )
+    # Everything compute_related reads (of a date, only its timestamp), as marshal's exact bytes:
+    # the repr of ten thousand inputs cost a tenth of a rebuild.
+    material = ([(a.slug, a.date.timestamp(), a.topics, a.tags) for a in inputs], sorted(explicit.items()))
+    digest = hashlib.blake2b(marshal.dumps(material, 2) + repr(config.related).encode(), digest_size=16)
+    key = "related:" + digest.hexdigest()
     found = cache.blob(key) if cache else None
     if isinstance(found, dict):
         return found
@@ -355,6 +357,7 @@ class _Parsed:
 
     article: Article  # tags, topics and body_html empty, status "draft" or "" until `finish`
     tag_names: tuple[tuple[str, int], ...]  # display text, line
+    tag_keys: tuple[str, ...]  # what makes spellings one tag (see `_merge_tags`), each once, in order
     topic_slugs: tuple[str, ...]
     path: str
 
@@ -483,23 +486,26 @@ class _ArticleReader:
             aliases=aliases,
             extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
         )
-        return _Parsed(article, tag_names, topics, source.path), ref
+        tag_keys = tuple(dict.fromkeys(fold_key(name, self.config.slug_mode) for name, _ in tag_names))
+        return _Parsed(article, tag_names, tag_keys, topics, source.path), ref
 
     def finish(self, parsed: _Parsed, tags: dict[str, Tag]) -> Article:
         """The article joined up with this build: its tags (spelled as the site spells
         them), its section and topics as they are now, its body, its status at `now`."""
         article = parsed.article
-        mode = self.config.slug_mode
-        keys = dict.fromkeys(fold_key(name, mode) for name, _ in parsed.tag_names)
-        joined = {
-            "section": self.sections[article.section.slug],
-            "tags": tuple(tags[k] for k in keys if k in tags),
-            "topics": tuple(self.topics[slug] for slug in parsed.topic_slugs),
-            "body_html": self.bodies[parsed.path].html,
-            "status": article.status or ("scheduled" if article.date > self.now else "published"),
-        }
-        # `dataclasses.replace` without its per-field lookups: ten thousand articles a rebuild.
-        return Article(**(vars(article) | joined))
+        # `dataclasses.replace` without running the frozen `__init__` again, which sets each
+        # of twenty fields through `object.__setattr__`: ten thousand articles a rebuild.
+        # (Article has no `__post_init__` to skip.)
+        joined = object.__new__(Article)
+        vars(joined).update(
+            vars(article),
+            section=self.sections[article.section.slug],
+            tags=tuple([tags[key] for key in parsed.tag_keys if key in tags]),
+            topics=tuple([self.topics[slug] for slug in parsed.topic_slugs]),
+            body_html=self.bodies[parsed.path].html,
+            status=article.status or ("scheduled" if article.date > self.now else "published"),
+        )
+        return joined
 
     def _section(self, f: _Fields) -> Section | None:
         if "section" not in f.data or f.data["section"] is None:
@@ -544,25 +550,28 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
     The most used spelling is shown, and its slug is the tag's URL.
     """
     mode = config.slug_mode
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for p in parsed:
-        for name, line in p.tag_names:
-            key = fold_key(name, mode)
-            if key:
-                spellings[key][name] += 1
-            else:
-                problems.error(p.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+    # Ten thousand articles use a few hundred spellings: count those first, then look at each once.
+    uses = Counter(name for p in parsed for name, _ in p.tag_names)
+    spellings: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, count in uses.items():
+        spellings[fold_key(name, mode)][name] = count
+    unusable = spellings.pop("", {})
     tags: dict[str, Tag] = {}
     for key, counts in spellings.items():
         name = min(counts, key=lambda n: (-counts[n], n))
         slug = make_slug(name, mode)
         tags[key] = Tag(slug, name, permalink(config, "tag", tag=slug))
+    merged = {name for name in uses if (tag := tags.get(fold_key(name, mode))) and name != tag.name}
+    if not unusable and not merged:
+        return tags
     warned: set[str] = set()
     for p in parsed:
         for name, line in p.tag_names:
-            tag = tags.get(fold_key(name, mode))
-            if tag and name != tag.name and name not in warned:
+            if name in unusable:
+                problems.error(p.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+            elif name in merged and name not in warned:
                 warned.add(name)
+                tag = tags[fold_key(name, mode)]
                 problems.warning(
                     p.path,
                     line,
