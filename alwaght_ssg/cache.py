@@ -198,19 +198,35 @@ class Cache:
             self._db = None
             return {}
 
-    def store_pages(self, output: str, records: dict[str, tuple[str, str]]) -> None:
+    def forget_pages(self, output: str, paths: Iterable[str]) -> None:
+        """Drop the records of these pages (files about to be replaced)."""
+        if self._read_only:
+            return
+        paths = list(paths)
+        if self._memory is not None and output in self._memory.pages:
+            for path in paths:
+                self._memory.pages[output].pop(path, None)
+        self._write("DELETE FROM pages WHERE output = ? AND path = ?", [(output, path) for path in paths])
+
+    def update_pages(
+        self, output: str, records: dict[str, tuple[str, str]], stored: dict[str, tuple[str, str]]
+    ) -> None:
+        """Make `records` the records of `output`, which now holds `stored`: only the
+        difference is written (a rebuild changes a few of ten thousand records)."""
         if self._read_only:
             return
         if self._memory is not None:  # whether or not the disk takes them: they describe the output now
             self._memory.pages[output] = dict(records)
         if self._db is None:
             return
+        gone = [(output, path) for path in stored if path not in records]
+        changed = [(output, p, fp, d) for p, (fp, d) in records.items() if stored.get(p) != (fp, d)]
+        if not gone and not changed:
+            return
         try:
             self._db.execute("BEGIN")
-            self._db.execute("DELETE FROM pages WHERE output = ?", (output,))
-            self._db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?, ?)", [(output, p, fp, d) for p, (fp, d) in records.items()]
-            )
+            self._db.executemany("DELETE FROM pages WHERE output = ? AND path = ?", gone)
+            self._db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", changed)
             self._db.execute("COMMIT")
         except sqlite3.Error:
             self._db = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .cache import Cache
@@ -29,7 +29,8 @@ class Source:
     meta: YamlDoc
     body: str
     body_line: int
-    digest: str
+    digest: str  # of the file's bytes
+    body_digest: str  # of the body alone: what its rendering depends on
 
     @property
     def stem(self) -> str:
@@ -49,7 +50,9 @@ def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | N
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
     every = [path for paths in found.values() for path in paths]
     stamps = {path: _stamp(path) for path in every}
-    memo = Remembered("source", "", cache)
+    # A source read by an older version of these classes is not one to reuse.
+    shape = repr([[f.name for f in fields(cls)] for cls in (Source, YamlDoc)])
+    memo = Remembered("source", shape, cache)
     by_path: dict[str, Source] = {}
     for path in every:
         known = memo.get(path, stamps[path])
@@ -84,26 +87,37 @@ def _read(work: tuple[Path, list[Path]], index: int) -> tuple[Source | None, lis
 
 
 def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
-    """Markdown files below `folder`, sorted; links that lead outside the site are refused.
+    """Markdown files below `folder`, sorted; links that lead outside the site are refused,
+    links to folders are not followed, hidden files and folders are skipped.
 
-    Paths are strings: building a `Path` for each of ten thousand files costs more
-    than finding them."""
+    Paths are strings, and what a folder entry is comes from the listing itself:
+    ten thousand `Path`s and link checks cost more than finding the files."""
     if not folder.is_dir():
         return []
     real_root = root.resolve()
     files: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if not name.endswith(".md") or name.startswith("."):
+    folders = [str(folder)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                listed = list(entries)
+        except OSError:  # an unreadable folder is skipped, as os.walk does
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
                 continue
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path) and not Path(path).resolve().is_relative_to(real_root):
-                problems.error(
-                    _rel(root, Path(path)), 0, "file is a link to a file outside the site; copy the file in instead"
-                )
-                continue
-            files.append(path)
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    folders.append(entry.path)
+            elif entry.name.endswith(".md"):
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
+                    problems.error(
+                        _rel(root, Path(entry.path)),
+                        0,
+                        "file is a link to a file outside the site; copy the file in instead",
+                    )
+                    continue
+                files.append(entry.path)
     # The order of the same paths as `Path`s: component by component, as the OS compares names.
     return sorted(files, key=lambda path: os.path.normcase(path).split(os.sep))
 
@@ -136,7 +150,8 @@ def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
     if meta is None:
         return None
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    return Source(rel, meta, split.body, split.body_line, digest)
+    body_digest = hashlib.blake2b(split.body.encode(), digest_size=20).hexdigest()
+    return Source(rel, meta, split.body, split.body_line, digest, body_digest)
 
 
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:

@@ -33,6 +33,7 @@ class Remembered:
         for key, value in (cache.blobs(self._prefix) if cache is not None else {}).items():
             if isinstance(value, dict):
                 self._buckets[key] = dict(value)  # changed here, stored at `save`
+        self._entries = {path: entry for bucket in self._buckets.values() for path, entry in bucket.items()}
         self._changed: set[str] = set()
 
     def _bucket(self, path: str) -> str:
@@ -40,7 +41,7 @@ class Remembered:
 
     def get(self, path: str, version: object) -> object | None:
         """What was stored for this version of the file under the same settings, or None."""
-        entry = self._buckets.get(self._bucket(path), {}).get(path)
+        entry = self._entries.get(path)
         if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version and entry[1] == self._settings:
             value: object = entry[2]
             return value
@@ -48,7 +49,7 @@ class Remembered:
 
     def put(self, path: str, version: object, value: object) -> None:
         bucket = self._bucket(path)
-        self._buckets.setdefault(bucket, {})[path] = (version, self._settings, value)
+        self._buckets.setdefault(bucket, {})[path] = self._entries[path] = (version, self._settings, value)
         self._changed.add(bucket)
 
     def save(self, paths: Iterable[str]) -> None:

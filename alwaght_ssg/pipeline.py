@@ -198,22 +198,23 @@ def _build(options: BuildOptions, progress: Progress | None, memory: Memory | No
             result.pages = len(routes)
             if staging is not None:
                 with stage("write"):
-                    # Forget the old records first: a build killed while committing must not
-                    # leave records that describe files it did not finish replacing.
-                    cache.store_pages(output_key, {})
                     static_files, _ = staging.copy_static(static_dirs(root))
                     written = [r.path for r, p in zip(routes, pages, strict=True) if p.status == "written"]
                     written += [rel for rel, was_written in static_files.items() if was_written]
                     records = {
                         str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
                     }
+                    # Forget the records of the files about to be replaced first: a build killed while
+                    # committing must not leave records that describe files it did not finish replacing.
+                    replaced = {str(path) for path in written}
+                    cache.forget_pages(output_key, replaced)
                     static_list = sorted(map(str, static_files))
                     # Looking for files to remove means walking the whole output: skip it when
                     # the last build wrote the same pages and static files to this output.
                     same_files = previous.keys() == records.keys() and cache.blob("static:" + output_key) == static_list
                     current = None if same_files else {r.path for r in routes} | set(static_files)
                     staging.commit(written, current, preserve=(SEARCH_FOLDER,) if config.search else ())
-                cache.store_pages(output_key, records)
+                cache.update_pages(output_key, records, {p: r for p, r in previous.items() if p not in replaced})
                 cache.store_blob("static:" + output_key, static_list)
                 if options.search_index and config.search and (written or not (staging.out / SEARCH_FOLDER).is_dir()):
                     with stage("search"):
