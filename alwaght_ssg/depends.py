@@ -14,33 +14,30 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
-from datetime import datetime
+import marshal
+from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Any
 
 from .model import Article, Image, Page, Site, Topic
-
-_Hash = Any  # hashlib's hash objects have no public type
 
 
 def fingerprint_all(views: list[object], base: str, pictures: Mapping[str, object] | None = None) -> tuple[str, ...]:
     """One fingerprint per view; `base` carries the settings, templates and chrome keys.
     `pictures` are the published sizes of images (site URL -> Picture): a page showing an
     image follows its sizes too."""
-    feeder = _Feeder(pictures)
-    out = []
-    for view in views:
-        h = hashlib.blake2b(base.encode(), digest_size=16)
-        feeder.feed(h, view)
-        out.append(h.hexdigest())
-    return tuple(out)
+    tokens = _Tokens(pictures)
+    prefix = base.encode()
+    return tuple(
+        hashlib.blake2b(prefix + marshal.dumps(tokens.fields(view), _MARSHAL), digest_size=16).hexdigest()
+        for view in views
+    )
 
 
 def chrome_key(site: Site, pictures: Mapping[str, object] | None = None) -> str:
     """The parts of `site` that the theme shows on every page."""
-    h = hashlib.blake2b(digest_size=16)
-    feeder = _Feeder(pictures)
-    for part in (
+    tokens = _Tokens(pictures)
+    parts = (
         site.sections,
         site.editors_choice,
         site.latest,
@@ -49,57 +46,111 @@ def chrome_key(site: Site, pictures: Mapping[str, object] | None = None) -> str:
         tuple(site.most_viewed.items()),
         site.views_until is None,  # the block says "nothing counted yet"; the time is on the pages only
         tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
-    ):
-        feeder.feed(h, part)
-    return h.hexdigest()
+    )
+    return hashlib.blake2b(marshal.dumps(tokens.token(parts), _MARSHAL), digest_size=16).hexdigest()
 
 
-class _Feeder:
-    """Feeds values into a hash; an article's key is worked out once, however many pages show it."""
+# marshal's format 2 writes equal values as equal bytes (later formats share repeated
+# objects), tells text, bytes, numbers, booleans and None apart, and is fast.
+_MARSHAL = 2
+
+
+class _Tokens:
+    """Values turned into what marshal writes: everything a page could show of them.
+
+    Text, numbers, booleans and None stay as they are; sequences become tuples
+    of tokens; a value object (a section, a tag, a pager) becomes its type's
+    name and its fields' tokens; an article, topic or page becomes a digest of
+    its source file's digest plus what the build joined it with; anything else
+    (a date, say) stands for its type and repr. What to do with a value is
+    decided once per type, and the token of each object is worked out once
+    however many pages show it: ten thousand pages hold values of a dozen
+    types, and the same few thousand articles.
+    """
 
     def __init__(self, pictures: Mapping[str, object] | None = None) -> None:
         self._pictures = pictures or {}
-        self._keys: dict[int, bytes] = {}
-        self._alive: list[object] = []
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._known: dict[int, Any] = {}  # tokens by object id
+        self._alive: list[object] = []  # ids stay unique only while the objects live
+        self._kinds: dict[type, _Kind] = {}
 
-    def feed(self, h: _Hash, value: object) -> None:
-        if isinstance(value, Article | Topic | Page):
-            key = self._keys.get(id(value))
-            if key is None:
-                key = self._keys[id(value)] = self._key(value)
-            h.update(key)
-        elif isinstance(value, tuple | list):
-            h.update(b"(")
-            for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, datetime):
-            h.update(value.isoformat().encode() + b"\0")
-        elif isinstance(value, Image):
-            h.update(f"{value.src}\0{value.alt}\0{value.caption}\0{self._pictures.get(value.src)!r}\0".encode())
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            # Sections, tags and months recur on thousands of pages: hash each one once.
-            key = self._keys.get(id(value))
-            if key is None:
-                names = self._fields.get(type(value))
-                if names is None:
-                    names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-                inner = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
-                for name in names:
-                    self.feed(inner, getattr(value, name))
-                key = self._keys[id(value)] = inner.digest()
-                self._alive.append(value)  # ids stay unique only while the objects live
-            h.update(key)
+    def token(self, value: object) -> Any:
+        known = self._known.get(id(value))
+        if known is not None:
+            return known
+        kind = self._kind(type(value))
+        if kind is _PLAIN:
+            return value
+        if kind is _SEQUENCE:
+            get = self._known.get
+            return tuple([get(id(item)) or self.token(item) for item in value])  # type: ignore[attr-defined]
+        if kind is _OTHER:
+            return f"\0{type(value).__name__}\0{value!r}".encode()  # bytes: never mistaken for text
+        token: Any
+        if kind is _IMAGE:
+            token = self._image(value)  # type: ignore[arg-type]
         else:
-            h.update(repr(value).encode() + b"\0")
+            token = self._sourced(value) if kind is _SOURCED else self.fields(value)
+        self._known[id(value)] = token
+        self._alive.append(value)
+        return token
 
-    def _key(self, value: Article | Topic | Page) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
+    def fields(self, value: object) -> Any:
+        """A value object's type name and field tokens (a page's view: not remembered, it is seen once)."""
+        kind = self._kind(type(value))
+        if not callable(kind):
+            return self.token(value)
+        get = self._known.get
+        values = kind(value)
+        return type(value).__name__, tuple(
+            [v if type(v) in _PLAIN_TYPES else get(id(v)) or self.token(v) for v in values]
+        )
+
+    def _kind(self, cls: type) -> _Kind:
+        try:
+            return self._kinds[cls]
+        except KeyError:
+            kind = self._kinds[cls] = _kind_of(cls)
+            return kind
+
+    def _image(self, image: Image) -> tuple[str, str, str, str]:
+        """An image with the sizes it is published at: a resized photo re-renders its pages."""
+        return image.src, image.alt, image.caption, repr(self._pictures.get(image.src))
+
+    def _sourced(self, value: object) -> bytes:
         if isinstance(value, Article):
-            topics = tuple((t.slug, t.title, t.url, t.digest) for t in value.topics)
-            parts = ("article", value.digest, value.url, value.status, value.section, value.tags, topics, value.image)
-            self.feed(h, parts)
+            # What other pages show of an article besides what its source file says.
+            section, tags, topics = value.section, value.tags, value.topics
+            parts: Any = (
+                "Article", value.digest, value.url, value.status,
+                (section.slug, section.title, section.description, section.url),
+                tuple([(t.slug, t.name, t.url) for t in tags]),
+                tuple([(t.slug, t.title, t.url, t.digest) for t in topics]),
+                self._image(value.image) if value.image else None,
+            )  # fmt: skip
         else:
-            h.update(f"{type(value).__name__}\0{value.digest}\0{value.url}\0".encode())
-        return h.digest()
+            assert isinstance(value, Topic | Page)
+            parts = (type(value).__name__, value.digest, value.url)
+        return hashlib.blake2b(marshal.dumps(parts, _MARSHAL), digest_size=16).digest()
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+_PLAIN, _SEQUENCE, _SOURCED, _IMAGE, _OTHER = "plain", "sequence", "sourced", "image", "other"
+_Kind = Callable[[Any], tuple[Any, ...]] | str  # a value object's fields, or one of the markers
+
+
+def _kind_of(cls: type) -> _Kind:
+    if cls in _PLAIN_TYPES:
+        return _PLAIN
+    if issubclass(cls, tuple | list):
+        return _SEQUENCE
+    if issubclass(cls, Article | Topic | Page):
+        return _SOURCED
+    if issubclass(cls, Image):
+        return _IMAGE
+    if dataclasses.is_dataclass(cls):
+        names = [f.name for f in dataclasses.fields(cls)]
+        if len(names) > 1:
+            return attrgetter(*names)  # every field in one call
+        return lambda value: tuple(getattr(value, name) for name in names)
+    return _OTHER

@@ -8,24 +8,28 @@ whose objects are finished: templates never look anything up by string.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
+from . import __version__
 from .cache import Cache
 from .config import SiteConfig
 from .fields import Fields as _Fields
 from .fields import describe as _describe
 from .gallery import read_gallery
 from .load import Source, Sources
-from .markup import Markup, Rendered, shorten
+from .markup import EXTENSIONS, Markup, Rendered, shorten
+from .memo import Remembered
 from .model import (
     ArchiveMonth,
     Article,
     Author,
     FrozenMap,
+    Image,
     Page,
     Section,
     Site,
@@ -33,7 +37,7 @@ from .model import (
     Topic,
     ViewCount,
 )
-from .problems import Problems, did_you_mean
+from .problems import Problem, Problems, did_you_mean
 from .related import RelatedInput, compute_related
 from .traffic import Views, view_path
 from .urls import fold_key, make_slug, output_path, permalink
@@ -79,12 +83,16 @@ def build_site(
     )
     topics = _topics(sources.topics, config, bodies, problems)
     pages = _pages(sources.pages, config, bodies, problems)
-    drafts = _ArticleReader(config, now, sections, topics, bodies, problems)
-    parsed = [a for s in sources.articles if (a := drafts.read(s))]
+    drafts = _ArticleReader(config, now, sections, topics, bodies)
+    checked = _check_articles(sources.articles, drafts, cache)
+    for entry in checked:
+        problems.extend(entry.problems)
+    parsed = [entry.parsed for entry in checked if entry.parsed]
+    refs = [entry.ref for entry in checked]
     if static is not None:
         _check_images(parsed, static, problems)
     tags = _merge_tags(parsed, config, problems)
-    articles = [_finish(p, tags, config.slug_mode) for p in parsed]
+    articles = [drafts.finish(p, tags) for p in parsed]
     _check_unique(articles, problems)
 
     visible = sorted(
@@ -94,8 +102,8 @@ def build_site(
     )
     by_slug = {a.slug: a for a in articles}
     # An article that failed its own checks is still known: no second error for linking to it.
-    known = set(by_slug) | {ref.slug for ref in drafts.refs}
-    explicit = _explicit_related(drafts.refs, known, {a.slug for a in visible}, problems)
+    known = set(by_slug) | {ref.slug for ref in refs}
+    explicit = _explicit_related(refs, known, {a.slug for a in visible}, problems)
     inputs = [
         RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible
     ]
@@ -154,8 +162,8 @@ def _check_images(parsed: list[_Parsed], static: frozenset[str], problems: Probl
         image = p.article.image
         if image and image.src.startswith("/") and image.src not in static:
             problems.error(
-                p.source.path,
-                p.source.meta.line("image"),
+                p.path,
+                p.image_line,
                 f"'image' names {image.src}, which is not in static/; add the file static{image.src} or fix the path",
             )
 
@@ -186,10 +194,11 @@ def _alias_path(alias: str) -> str:
 def _related(
     inputs: list[RelatedInput], explicit: dict[str, tuple[str, ...]], config: SiteConfig, cache: Cache | None
 ) -> dict[str, tuple[str, ...]]:
-    key = (
-        "related:"
-        + hashlib.blake2b(repr((inputs, sorted(explicit.items()), config.related)).encode(), digest_size=16).hexdigest()
-    )
+    # Everything compute_related reads (of a date, only its timestamp), as marshal's exact bytes:
+    # the repr of ten thousand inputs cost a tenth of a rebuild.
+    material = ([(a.slug, a.date.timestamp(), a.topics, a.tags) for a in inputs], sorted(explicit.items()))
+    digest = hashlib.blake2b(marshal.dumps(material, 2) + repr(config.related).encode(), digest_size=16)
+    key = "related:" + digest.hexdigest()
     found = cache.blob(key) if cache else None
     if isinstance(found, dict):
         return found
@@ -270,11 +279,18 @@ def _pages(
 
 @dataclass(frozen=True)
 class _Parsed:
-    """An article read and checked on its own, before tags and related are joined up."""
+    """An article read and checked on its own, before tags, topics and related are joined up.
 
-    article: Article
+    Nothing in it depends on another file, on the build's now or on the body's
+    HTML, so a later build reuses it while the file and the settings are the same.
+    """
+
+    article: Article  # tags, topics and body_html empty, status "draft" or "" until `finish`
     tag_names: tuple[tuple[str, int], ...]  # display text, line
-    source: Source
+    tag_keys: tuple[str, ...]  # what makes spellings one tag (see `_merge_tags`), each once, in order
+    topic_slugs: tuple[str, ...]
+    path: str
+    image_line: int  # where the front matter names the lead image (checked against static/ each build)
 
 
 @dataclass(frozen=True)
@@ -287,6 +303,35 @@ class _RelatedRef:
     line: int
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What reading one article gave: the article (None when it has errors), its
+    `related` list and the problems found, all remembered between builds."""
+
+    parsed: _Parsed | None
+    ref: _RelatedRef
+    problems: tuple[Problem, ...]
+
+
+# Bumped when what `_ArticleReader.read` produces changes shape or meaning.
+_CHECKED_FORMAT = 1
+
+
+def _check_articles(sources: Iterable[Source], reader: _ArticleReader, cache: Cache | None) -> list[_Checked]:
+    """Each article read and checked on its own, or as an earlier build found it when
+    neither the file nor anything `read` depends on has changed since."""
+    memo = Remembered("article", reader.settings_key(), cache)
+    checked: list[_Checked] = []
+    for source in sources:
+        entry = memo.get(source.path, source.digest)
+        if not isinstance(entry, _Checked):
+            entry = reader.read(source)
+            memo.put(source.path, source.digest, entry)
+        checked.append(entry)
+    memo.save(entry.ref.path for entry in checked)
+    return checked
+
+
 class _ArticleReader:
     def __init__(
         self,
@@ -295,20 +340,31 @@ class _ArticleReader:
         sections: tuple[Section, ...],
         topics: tuple[Topic, ...],
         bodies: Mapping[str, Rendered],
-        problems: Problems,
     ) -> None:
         self.config = config
         self.now = now
         self.sections = {s.slug: s for s in sections}
         self.topics = {t.slug: t for t in topics}
         self.bodies = bodies
-        self.problems = problems
         self.tz = config.tz
-        self.refs: list[_RelatedRef] = []
 
-    def read(self, source: Source) -> _Parsed | None:
-        f = _Fields(source, ARTICLE_KEYS, self.problems)
-        before = self.problems.error_count
+    def settings_key(self) -> str:
+        """Everything besides the file that `read` looks at: the settings (not the site's
+        host, which only changes absolute URLs), the names of the topics, and the shape
+        of the values it makes."""
+        config = replace(self.config, base_url=self.config.base_path)
+        shapes = [tuple(f.name for f in fields(cls)) for cls in (Article, Section, Author, Image, _Parsed, _RelatedRef)]
+        key = (_CHECKED_FORMAT, __version__, EXTENSIONS, repr(config), sorted(self.topics), shapes)
+        return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+    def read(self, source: Source) -> _Checked:
+        problems = Problems()
+        parsed, ref = self._read(source, problems)
+        return _Checked(parsed, ref, tuple(problems))
+
+    def _read(self, source: Source, problems: Problems) -> tuple[_Parsed | None, _RelatedRef]:
+        f = _Fields(source, ARTICLE_KEYS, problems)
+        before = problems.error_count
         title = f.text("title", required=True)
         date = f.when("date", self.tz, required=True)
         updated = f.when("updated", self.tz)
@@ -320,13 +376,11 @@ class _ArticleReader:
         topics = self._topics(f)
         tag_line = f.line("tags")
         tag_names = tuple((name, tag_line) for name in f.text_list("tags"))
-        self.refs.append(
-            _RelatedRef(
-                source.path,
-                slug or make_slug(source.stem, self.config.slug_mode),
-                tuple(f.text_list("related")),
-                f.line("related"),
-            )
+        ref = _RelatedRef(
+            source.path,
+            slug or make_slug(source.stem, self.config.slug_mode),
+            tuple(f.text_list("related")),
+            f.line("related"),
         )
         authors = tuple(Author(make_slug(n, self.config.slug_mode), n) for n in f.text_list("author"))
         aliases = self._aliases(f)
@@ -334,10 +388,9 @@ class _ArticleReader:
         editors_choice = f.flag("editors_choice")
         draft = f.flag("draft")
         explicit_summary = f.text("summary")
-        if self.problems.error_count > before or date is None or section is None or slug is None:
-            return None
+        if problems.error_count > before or date is None or section is None or slug is None:
+            return None, ref
         rendered = self.bodies[source.path]
-        status = "draft" if draft else "scheduled" if date > self.now else "published"
         local = date.astimezone(self.tz)
         url = permalink(
             self.config, "article", section=section.slug, year=f"{local.year:04d}",
@@ -350,21 +403,40 @@ class _ArticleReader:
             updated=updated.astimezone(self.tz) if updated else None,
             section=section,
             tags=(),
-            topics=topics,
+            topics=(),
             authors=authors,
             summary=explicit_summary or shorten(rendered.first_paragraph),
-            body_html=rendered.html,
+            body_html="",
             reading_minutes=rendered.reading_minutes,
             image=image,
             editors_choice=editors_choice,
-            status=status,
+            status="draft" if draft else "",
             url=url,
             source=source.path,
             digest=source.digest,
             aliases=aliases,
             extra=FrozenMap({k: v for k, v in f.data.items() if k not in ARTICLE_KEYS}),
         )
-        return _Parsed(article, tag_names, source)
+        tag_keys = tuple(dict.fromkeys(fold_key(name, self.config.slug_mode) for name, _ in tag_names))
+        return _Parsed(article, tag_names, tag_keys, topics, source.path, f.line("image")), ref
+
+    def finish(self, parsed: _Parsed, tags: dict[str, Tag]) -> Article:
+        """The article joined up with this build: its tags (spelled as the site spells
+        them), its section and topics as they are now, its body, its status at `now`."""
+        article = parsed.article
+        # `dataclasses.replace` without running the frozen `__init__` again, which sets each
+        # of twenty fields through `object.__setattr__`: ten thousand articles a rebuild.
+        # (Article has no `__post_init__` to skip.)
+        joined = object.__new__(Article)
+        vars(joined).update(
+            vars(article),
+            section=self.sections[article.section.slug],
+            tags=tuple([tags[key] for key in parsed.tag_keys if key in tags]),
+            topics=tuple([self.topics[slug] for slug in parsed.topic_slugs]),
+            body_html=self.bodies[parsed.path].html,
+            status=article.status or ("scheduled" if article.date > self.now else "published"),
+        )
+        return joined
 
     def _section(self, f: _Fields) -> Section | None:
         if "section" not in f.data or f.data["section"] is None:
@@ -380,11 +452,11 @@ class _ArticleReader:
         )
         return None
 
-    def _topics(self, f: _Fields) -> tuple[Topic, ...]:
+    def _topics(self, f: _Fields) -> tuple[str, ...]:
         found = []
         for name in f.text_list("topics"):
             if name in self.topics:
-                found.append(self.topics[name])
+                found.append(name)
             else:
                 f.error(
                     "topics",
@@ -409,36 +481,34 @@ def _merge_tags(parsed: list[_Parsed], config: SiteConfig, problems: Problems) -
     The most used spelling is shown, and its slug is the tag's URL.
     """
     mode = config.slug_mode
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for p in parsed:
-        for name, line in p.tag_names:
-            key = fold_key(name, mode)
-            if key:
-                spellings[key][name] += 1
-            else:
-                problems.error(p.source.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+    # Ten thousand articles use a few hundred spellings: count those first, then look at each once.
+    uses = Counter(name for p in parsed for name, _ in p.tag_names)
+    spellings: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, count in uses.items():
+        spellings[fold_key(name, mode)][name] = count
+    unusable = spellings.pop("", {})
     tags: dict[str, Tag] = {}
     for key, counts in spellings.items():
         name = min(counts, key=lambda n: (-counts[n], n))
         slug = make_slug(name, mode)
         tags[key] = Tag(slug, name, permalink(config, "tag", tag=slug))
+    merged = {name for name in uses if (tag := tags.get(fold_key(name, mode))) and name != tag.name}
+    if not unusable and not merged:
+        return tags
     warned: set[str] = set()
     for p in parsed:
         for name, line in p.tag_names:
-            tag = tags.get(fold_key(name, mode))
-            if tag and name != tag.name and name not in warned:
+            if name in unusable:
+                problems.error(p.path, line, f"tag {name!r} has no letters or digits to make a URL from")
+            elif name in merged and name not in warned:
                 warned.add(name)
+                tag = tags[fold_key(name, mode)]
                 problems.warning(
-                    p.source.path,
+                    p.path,
                     line,
                     f"tag '{name}' is written '{tag.name}' elsewhere; both are one tag, shown as '{tag.name}'",
                 )
     return tags
-
-
-def _finish(parsed: _Parsed, tags: dict[str, Tag], mode: str) -> Article:
-    keys = dict.fromkeys(fold_key(name, mode) for name, _ in parsed.tag_names)
-    return replace(parsed.article, tags=tuple(tags[k] for k in keys if k in tags))
 
 
 def _check_unique(articles: list[Article], problems: Problems) -> None:

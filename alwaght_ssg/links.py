@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from .cache import Cache
+from .memo import Remembered
 from .problems import Problems
 from .urls import output_path
 
@@ -23,6 +25,27 @@ def targets(html: bytes | str) -> frozenset[str]:
     """The root-relative hrefs and srcs of a page or body (external ones are not checked)."""
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
     return frozenset(h for h in _LINK.findall(text) if h.startswith("/") and not h.startswith("//"))
+
+
+def body_targets(
+    bodies: Iterable[tuple[str, str, str]], settings: str, cache: Cache | None
+) -> list[tuple[str, frozenset[str]]]:
+    """(source file, its digest, its body's HTML) -> (source file, the body's hrefs).
+
+    A body's HTML follows from its file and the Markdown settings, so the hrefs
+    found in it are remembered under the file's digest and those settings:
+    scanning ten thousand bodies costs more than the rest of a rebuild's link check.
+    """
+    memo = Remembered("links", settings, cache)
+    found = []
+    for source, digest, html in bodies:
+        hrefs = memo.get(source, digest)
+        if not isinstance(hrefs, frozenset):
+            hrefs = targets(html)
+            memo.put(source, digest, hrefs)
+        found.append((source, hrefs))
+    memo.save(source for source, _ in found)
+    return found
 
 
 def check_links(

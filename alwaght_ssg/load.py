@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .cache import Cache
+from .memo import Remembered
 from .parallel import run
 from .problems import Problem, Problems
 from .yamlread import YamlDoc, read_yaml, split_front_matter
@@ -28,7 +29,8 @@ class Source:
     meta: YamlDoc
     body: str
     body_line: int
-    digest: str
+    digest: str  # of the file's bytes
+    body_digest: str  # of the body alone: what its rendering depends on
 
     @property
     def stem(self) -> str:
@@ -49,33 +51,30 @@ def read_sources(root: Path, problems: Problems, jobs: int = 1, cache: Cache | N
     found = {kind: _markdown_files(root, root / "content" / kind, problems) for kind in KINDS}
     every = [path for paths in found.values() for path in paths]
     stamps = {path: _stamp(path) for path in every}
-    known = cache.blobs(_CACHE_PREFIX) if cache else {}
-    by_path: dict[Path, Source] = {}
+    # A source read by an older version of these classes is not one to reuse.
+    shape = repr([[f.name for f in fields(cls)] for cls in (Source, YamlDoc)])
+    memo = Remembered("source", shape, cache)
+    by_path: dict[str, Source] = {}
     for path in every:
-        entry = known.get(_CACHE_PREFIX + str(path))
-        if isinstance(entry, tuple) and entry[0] == stamps[path] and isinstance(entry[1], Source):
-            by_path[path] = entry[1]
+        known = memo.get(path, stamps[path])
+        if isinstance(known, Source):
+            by_path[path] = known
     missing = [path for path in every if path not in by_path]
-    results = run(_read, (root, missing), len(missing), jobs)
-    fresh: dict[str, object] = {}
+    results = run(_read, (root, [Path(path) for path in missing]), len(missing), jobs)
     for path, (source, found_problems) in zip(missing, results, strict=True):
         problems.extend(found_problems)
         if source is not None:
             by_path[path] = source
             if not found_problems and stamps[path] is not None:
-                fresh[_CACHE_PREFIX + str(path)] = (stamps[path], source)
-    if cache is not None:
-        cache.store_blobs(fresh)
+                memo.put(path, stamps[path], source)
+    memo.save(every)
     loaded = {kind: tuple(by_path[p] for p in paths if p in by_path) for kind, paths in found.items()}
     return Sources(loaded["articles"], loaded["topics"], loaded["pages"], loaded["gallery"])
 
 
-_CACHE_PREFIX = "source:"
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _stamp(path: str) -> tuple[int, int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -88,31 +87,46 @@ def _read(work: tuple[Path, list[Path]], index: int) -> tuple[Source | None, lis
     return source, list(problems)
 
 
-def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
-    """Markdown files below `folder`, sorted; links that lead outside the site are refused."""
+def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
+    """Markdown files below `folder`, sorted; links that lead outside the site are refused,
+    links to folders are not followed, hidden files and folders are skipped.
+
+    Paths are strings, and what a folder entry is comes from the listing itself:
+    ten thousand `Path`s and link checks cost more than finding the files."""
     if not folder.is_dir():
         return []
     real_root = root.resolve()
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in dirnames:  # links to folders are not followed: say so when one leads out of the site
-            path = Path(dirpath) / name
-            if path.is_symlink() and not _inside(path, real_root):
-                problems.error(
-                    _rel(root, path), 0, "folder is a link to a folder outside the site; copy the files in instead"
-                )
-        for name in sorted(filenames):
-            if not name.endswith(".md") or name.startswith("."):
+    files: list[str] = []
+    folders = [str(folder)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                listed = list(entries)
+        except OSError:  # an unreadable folder is skipped, as os.walk does
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            if path.is_symlink() and not _inside(path, real_root):
-                problems.error(
-                    _rel(root, path), 0, "file is a link to a file outside the site; copy the file in instead"
-                )
-                continue
-            files.append(path)
-    return sorted(files)
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    folders.append(entry.path)
+                elif not _inside(Path(entry.path), real_root):  # links to folders are not followed: say so
+                    problems.error(
+                        _rel(root, Path(entry.path)),
+                        0,
+                        "folder is a link to a folder outside the site; copy the files in instead",
+                    )
+            elif entry.name.endswith(".md"):
+                if entry.is_symlink() and not _inside(Path(entry.path), real_root):
+                    problems.error(
+                        _rel(root, Path(entry.path)),
+                        0,
+                        "file is a link to a file outside the site; copy the file in instead",
+                    )
+                    continue
+                files.append(entry.path)
+    # The order of the same paths as `Path`s: component by component, as the OS compares names.
+    return sorted(files, key=lambda path: os.path.normcase(path).split(os.sep))
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -149,7 +163,8 @@ def read_source(root: Path, path: Path, problems: Problems) -> Source | None:
     if meta is None:
         return None
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    return Source(rel, meta, split.body, split.body_line, digest)
+    body_digest = hashlib.blake2b(split.body.encode(), digest_size=20).hexdigest()
+    return Source(rel, meta, split.body, split.body_line, digest, body_digest)
 
 
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:

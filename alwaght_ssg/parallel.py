@@ -14,6 +14,7 @@ instead of writing on into a build that no longer exists.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -63,18 +64,24 @@ def run(
         size = max(1, min(200, count // (jobs * 8)))
         ranges = [(start, min(start + size, count)) for start in range(0, count, size)]
         out: list[R] = []
-        with context.Pool(jobs, initializer=_ignore_interrupt) as pool:
+        # The workers share this process's objects until they write to them; hide those
+        # objects from the workers' cycle collector, which would otherwise touch (and so
+        # copy) every one of them.
+        gc.freeze()
+        with context.Pool(jobs, initializer=_start_worker) as pool:
             for chunk in pool.imap(_run_range, ranges):
                 out.extend(chunk)
                 if progress:
                     progress(len(chunk))
         return out
     finally:
+        gc.unfreeze()
         _task, _shared, _parent = None, None, None
 
 
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    gc.enable()
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:

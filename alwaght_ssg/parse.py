@@ -2,8 +2,9 @@
 
 Input: the sources and the settings that change how Markdown renders.
 Output: each source's rendered body, by source path. The cache key is the
-body's text plus those settings and the package version, so an edited file,
-a changed setting or a new version re-renders; nothing else does.
+digest of the body's text (worked out when the file was read) plus those
+settings and the package version, so an edited body, a changed setting or a
+new version re-renders; nothing else does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def settings_key(config: SiteConfig) -> str:
 
 
 def body_key(source: Source, settings: str) -> str:
-    return hashlib.blake2b(f"{settings}\0{source.body}".encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b(f"{settings}\0{source.body_digest}".encode(), digest_size=20).hexdigest()
 
 
 def render_bodies(

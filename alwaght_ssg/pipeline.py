@@ -9,6 +9,7 @@ carried over instead of rendered, and unchanged bytes are never rewritten.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import time
@@ -22,18 +23,19 @@ from typing import Protocol
 
 from . import __version__
 from .analytics import read_views
-from .cache import Cache
+from .cache import Cache, Memory
 from .config import CONFIG_FILE, load_config
 from .depends import chrome_key, fingerprint_all
 from .graph import Visibility, build_site
 from .i18n import load_language
 from .images import FOLDER as IMAGES_FOLDER
 from .images import ImageSettings, ImageStats, is_raster, process_images
-from .links import check_links, targets
+from .links import body_targets, check_links
 from .load import read_sources
 from .pages import build_pages
 from .parallel import default_jobs
 from .parse import render_bodies
+from .parse import settings_key as markdown_settings
 from .problems import Problems
 from .render import Renderer
 from .routes import plan
@@ -86,6 +88,7 @@ class BuildResult:
     bodies_rendered: int = 0
     bodies_cached: int = 0
     images: ImageStats = field(default_factory=ImageStats)
+    search: bool = False  # the site has a search index (whether or not this build ran Pagefind)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -93,7 +96,32 @@ class BuildResult:
         return self.status is Status.BUILT and self.pages > 0
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None, memory: Memory | None = None) -> BuildResult:
+    """`memory` keeps what the cache holds between the builds of one process (the dev server)."""
+    with _no_cycle_collection():
+        return _build(options, progress, memory)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a build runs.
+
+    A build allocates millions of objects that all live until it ends (sources,
+    bodies, the graph, the routes), and none of them form cycles: the collector
+    would walk them again and again for nothing, about a sixth of a rebuild of a
+    large site. Reference counting still frees everything; worker processes
+    collect as usual (see parallel.py).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, progress: Progress | None, memory: Memory | None) -> BuildResult:
     problems = Problems()
     result = BuildResult(Status.BUILT, problems)
 
@@ -118,7 +146,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     cache_dir = root / CACHE_DIR
     if options.clean:
         shutil.rmtree(cache_dir, ignore_errors=True)
-    cache = Cache(cache_dir, read_only=options.out is None)
+        if memory is not None:
+            memory.clear()
+    cache = Cache(cache_dir, read_only=options.out is None, memory=memory)
     try:
         with stage("config"):
             config = load_config(root, problems)
@@ -126,6 +156,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 return failed(Status.CONFIG_ERRORS)
             if options.base_url is not None:
                 config = config.with_base_url(options.base_url)
+            result.search = config.search
             templates = template_dirs(root)
             language = load_language(config.language, config.date_format, templates, problems)
         with stage("images"):
@@ -176,11 +207,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 files = {route.path for route in routes} | images.paths
                 if config.search:  # written by Pagefind after the pages
                     files |= {PurePosixPath(SEARCH_FOLDER, name) for name in ("pagefind-ui.js", "pagefind-ui.css")}
-                bodies_of = [(a.source, a.body_html) for a in site.articles]
-                bodies_of += [(t.source, t.body_html) for t in site.topics]
-                bodies_of += [(p.source, p.body_html) for p in site.pages]
+                bodies_of = [(a.source, a.digest, a.body_html) for a in site.articles]
+                bodies_of += [(t.source, t.digest, t.body_html) for t in site.topics]
+                bodies_of += [(p.source, p.digest, p.body_html) for p in site.pages]
                 linked = [(route.source, page.links) for route, page in zip(routes, pages, strict=True)]
-                linked += [(source, targets(html)) for source, html in bodies_of]
+                linked += body_targets(bodies_of, markdown_settings(config), cache)
                 check_links(linked, files, config.base_path, problems)
             if problems.has_errors(options.strict):
                 raise _Abandon
@@ -198,19 +229,20 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     records = {
                         str(r.path): (fp, p.digest or "") for r, fp, p in zip(routes, fingerprints, pages, strict=True)
                     }
+                    # Forget the records of the files about to be replaced first: a build killed while
+                    # committing must not leave records that describe files it did not finish replacing.
+                    replaced = {str(path) for path in written}
+                    cache.forget_pages(output_key, replaced)
                     static_list = sorted(map(str, static_files))
                     # Looking for files to remove means walking the whole output: skip it when
                     # the last build wrote the same pages and static files to this output.
                     same_files = previous.keys() == records.keys() and cache.blob("static:" + output_key) == static_list
                     current = None if same_files else {r.path for r in routes} | set(static_files)
-                    # Forget the old records first: a build killed while committing must not
-                    # leave records that describe files it did not finish replacing, nor an
-                    # index that looks up to date when the pages changed under it.
-                    cache.store_pages(output_key, {})
+                    # Nor may it leave an index that looks up to date when the pages changed under it.
                     if written:
                         cache.store_blob(SEARCH_KEY + output_key, "stale")
                     staging.commit(written, current, preserve=(SEARCH_FOLDER,) if config.search else ())
-                cache.store_pages(output_key, records)
+                cache.update_pages(output_key, records, {p: r for p, r in previous.items() if p not in replaced})
                 cache.store_blob("static:" + output_key, static_list)
                 index_stale = (
                     written

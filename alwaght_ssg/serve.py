@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -21,11 +22,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .cache import Memory
 from .pipeline import BuildOptions, Status, build
 from .search import build_index
 from .watch import Watcher
@@ -94,6 +97,7 @@ class DevServer:
         self.clock = clock
         self.log = log
         self.state = _State()
+        self.memory = Memory()  # the cache's values, kept between rebuilds
         self.changed = threading.Condition()
         self._build_lock = threading.Lock()
         self.watcher = Watcher(options.site, self.rebuild, ignore=(options.site / "public", self.temp))
@@ -131,7 +135,7 @@ class DevServer:
                 self.changed.notify_all()
             started = time.perf_counter()
             try:
-                result = build(replace(self.options, now=self.clock()))
+                result = build(replace(self.options, now=self.clock()), memory=self.memory)
             except Exception as exc:  # a bug of ours must not take the editor's server down
                 self._finish("problems", (f"alwaght-ssg: internal error while building: {exc!r}",))
                 self.log(f"rebuild failed with an internal error: {exc!r}")
@@ -142,7 +146,7 @@ class DevServer:
             if result.status is Status.BUILT:
                 only_css = bool(changed) and all(p.suffix == ".css" for p in changed) and self.state.built_once
                 self._finish("css" if only_css and not self.state.problems else "reload", (), built=True)
-                if result.written:
+                if result.written and result.search:
                     self._index_wanted.set()
                 for line in lines:
                     self.log(line)
@@ -161,9 +165,16 @@ class DevServer:
             self._index_wanted.clear()
             out = self.options.out
             if out is not None and out.is_dir() and not self._stopping.is_set():
-                failure = build_index(out, started=self._indexing.append)
+                failure = build_index(out, started=self._indexer_started)
                 if failure and not self._stopping.is_set():
                     self.log(failure)
+
+    def _indexer_started(self, proc: subprocess.Popen[str]) -> None:
+        self._indexing.append(proc)
+        # Indexing takes longer than a rebuild and both want every core: the editor's
+        # rebuild goes first, the index catches up when the editor pauses.
+        with suppress(OSError, AttributeError):  # no setpriority on Windows
+            os.setpriority(os.PRIO_PROCESS, proc.pid, 10)
 
     def _finish(self, event: str, problems: tuple[str, ...], built: bool = False) -> None:
         with self.changed:

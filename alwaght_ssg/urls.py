@@ -61,6 +61,7 @@ def paged(url: str, page: int) -> str:
     return url if page == 1 else f"{url}page/{page}/"
 
 
+@lru_cache(maxsize=1 << 17)  # the dev server plans the same ten thousand URLs on every rebuild
 def output_path(url: str) -> PurePosixPath | None:
     """The file a site URL is written to, or None if the URL could escape `--out`."""
     if "\\" in url or "\x00" in url or not url.startswith("/") or "//" in url:

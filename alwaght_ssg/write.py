@@ -71,6 +71,7 @@ class Staging:
         self.root = scratch_folder(self.out, "staging")
         self.root.mkdir()
         self.committed = False  # the new files are in place (the search index may still be old)
+        self._prefix = os.path.join(self.out, "")
 
     def path(self, rel: PurePosixPath) -> Path:
         """Where `rel` is served; refuses anything that would land outside the output folder."""
@@ -95,7 +96,8 @@ class Staging:
     def keep(self, rel: PurePosixPath) -> bool:
         """Keep the previous output's file unchanged; False when it is not there."""
         # No confinement check needed: nothing is written, and routes are confined already.
-        return self.in_place and os.path.isfile(os.path.join(self.out, *rel.parts))
+        # (Asked for every page of every rebuild: a plain string, not a joined Path.)
+        return self.in_place and os.path.isfile(self._prefix + str(rel))
 
     def copy_static(self, folders: Iterable[Path]) -> tuple[dict[PurePosixPath, bool], list[Path]]:
         """Copy static files (later folders win); files unchanged since the last build are kept.
