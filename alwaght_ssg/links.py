@@ -18,13 +18,18 @@ from .memo import Remembered
 from .problems import Problems
 from .urls import output_path
 
-_LINK = re.compile(r"""\s(?:href|src)="([^"]*)\"""")
+_LINK = re.compile(r"""\s(?:href|src|poster)="([^"]*)\"""")
+_SRCSET = re.compile(r"""\ssrcset="([^"]*)\"""")
 
 
 def targets(html: bytes | str) -> frozenset[str]:
-    """The root-relative hrefs and srcs of a page or body (external ones are not checked)."""
+    """The root-relative hrefs, srcs, posters and srcset candidates of a page or body
+    (external ones are not checked)."""
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-    return frozenset(h for h in _LINK.findall(text) if h.startswith("/") and not h.startswith("//"))
+    found = _LINK.findall(text)
+    if "srcset=" in text:
+        found += [c.strip().split(" ", 1)[0] for value in _SRCSET.findall(text) for c in value.split(",")]
+    return frozenset(h for h in found if h.startswith("/") and not h.startswith("//"))
 
 
 def body_targets(

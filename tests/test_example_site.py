@@ -73,15 +73,24 @@ def test_no_page_repeats_an_id(built: tuple[Path, str]) -> None:
         assert not repeated, f"{page.relative_to(out)} repeats ids {repeated}"
 
 
+SRCSET = re.compile(r"""\ssrcset="([^"]*)\"""")
+POSTER = re.compile(r"""\sposter="([^"]*)\"""")
+
+
 def test_every_internal_link_and_asset_resolves(built: tuple[Path, str]) -> None:
     out, _ = built
     broken = []
+    candidates = 0
     for page in _pages(out):
-        for href in LINK.findall(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        srcsets = [c.strip().split(" ")[0] for value in SRCSET.findall(text) for c in value.split(",")]
+        candidates += len(srcsets)
+        for href in LINK.findall(text) + srcsets + POSTER.findall(text):
             target = _target(out, href)
             if target is not None and not target.is_file():
                 broken.append(f"{page.relative_to(out)} -> {href}")
     assert not broken, "\n".join(broken[:20])
+    assert candidates > 100  # the responsive images' copies were checked too
 
 
 def test_every_published_article_is_reachable_from_the_front_page(built: tuple[Path, str]) -> None:
