@@ -74,6 +74,9 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)
     clean: bool = False  # ignore the cache and the previous output
     search_index: bool = True  # run Pagefind after writing (the dev server runs it in the background)
+    # Where Most Viewed's windows end when they end at "now" (default: `now`). The dev server
+    # keeps its start time here, so the counts do not shift (and re-render every page) per edit.
+    views_now: datetime | None = None
 
 
 @dataclass
@@ -177,7 +180,7 @@ def _build(options: BuildOptions, progress: Progress | None, memory: Memory | No
             bodies, body_stats = render_bodies(sources, config, cache, options.jobs, bar("parse", count))
             result.bodies_rendered, result.bodies_cached = body_stats.rendered, body_stats.cached
         with stage("analytics"):
-            views = read_views(root, config, options.now, problems, cache, options.jobs)
+            views = read_views(root, config, options.views_now or options.now, problems, cache, options.jobs)
         with stage("graph"):
             visibility = Visibility(drafts=options.drafts, future=options.future)
             static_urls = frozenset("/" + str(path) for path in static)

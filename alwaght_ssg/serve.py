@@ -89,7 +89,9 @@ class DevServer:
         self.temp = Path(tempfile.mkdtemp(prefix="alwaght-serve-"))
         # Indexing a large site for search takes longer than the rest of a rebuild: it runs
         # in the background after each rebuild, so the editor's reload never waits for it.
-        self.options = replace(options, out=self.temp / "site", base_url=self.url, search_index=False)
+        self.options = replace(
+            options, out=self.temp / "site", base_url=self.url, search_index=False, views_now=options.now
+        )
         self._index_wanted = threading.Event()
         self._stopping = threading.Event()
         self._indexing: list[subprocess.Popen[str]] = []
