@@ -237,5 +237,7 @@ def _windows(counts: Counts, config: SiteConfig, now: datetime) -> Views:
     if mv.until == "latest":
         end = counts.latest() or end
     counts = counts.placed(end, mv.export_days)
-    windows = {name: counts.totals(end, days * 1440) for name, days in mv.windows().items()}
+    names = list(mv.windows())
+    totals = counts.window_totals(end, [days * 1440 for days in mv.windows().values()])
+    windows = dict(zip(names, totals, strict=True))
     return Views(windows, moment_of(end).astimezone(config.tz))

@@ -30,7 +30,7 @@ BOT_MARKERS = (
 )  # fmt: skip
 
 PAGE_SUFFIXES = (".html", ".htm")
-FLOATING = -(1 << 40)  # the start of rows from an export that says nothing of its period
+FLOATING = -(2**31 - 1)  # the start of rows from an export that says nothing of its period
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTES_PER_DAY = 1440
 
@@ -76,7 +76,15 @@ class Counts:
         first[1:] = (path[1:] != path[:-1]) | (start[1:] != start[:-1]) | (length[1:] != length[:-1])
         at = np.flatnonzero(first)
         summed = np.add.reduceat(count[order].astype(np.float64), at)
-        return Counts(paths, path[at].astype(np.int32), start[at].astype(np.int64), length[at].astype(np.int64), summed)
+        # Stored compactly (minutes since 1970 fit 32 bits until the year 6053): a busy site's
+        # month is over a million rows, read back by every build.
+        return Counts(
+            paths,
+            path[at].astype(np.int32),
+            start[at].astype(np.int32),
+            length[at].astype(np.int32),
+            summed.astype(np.float32),
+        )
 
     def latest(self) -> int | None:
         """The minute after the newest counted view, or None when nothing dated was counted."""
@@ -97,12 +105,21 @@ class Counts:
 
     def totals(self, end: int, minutes: int) -> dict[str, float]:
         """Views per path in the window `[end - minutes, end)`, spreading rows in proportion."""
+        return self.window_totals(end, [minutes])[0]
+
+    def window_totals(self, end: int, lengths: list[int]) -> list[dict[str, float]]:
+        """`totals` for several windows ending at `end`, sharing the work on the rows."""
         if not len(self):
-            return {}
-        overlap = np.minimum(self.start + self.length, end) - np.maximum(self.start, end - minutes)
-        share = np.clip(overlap, 0, None) / self.length
-        per_path = np.bincount(self.path, weights=self.count * share, minlength=len(self.paths))
-        return {self.paths[i]: float(per_path[i]) for i in np.flatnonzero(per_path > 1e-9)}
+            return [{} for _ in lengths]
+        stop = self.start + self.length
+        rate = self.count / self.length  # views per minute of each row
+        clipped_stop = np.minimum(stop, end)
+        out = []
+        for minutes in lengths:
+            overlap = clipped_stop - np.maximum(self.start, end - minutes)
+            per_path = np.bincount(self.path, weights=rate * np.maximum(overlap, 0), minlength=len(self.paths))
+            out.append({self.paths[i]: float(per_path[i]) for i in np.flatnonzero(per_path > 1e-6)})
+        return out
 
 
 def _remap(part_paths: list[str], table: dict[str, int], paths: list[str]) -> np.ndarray:
