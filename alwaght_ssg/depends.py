@@ -15,7 +15,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -61,11 +62,11 @@ class _Tokens:
     Text, numbers, booleans and None stay as they are; sequences become tuples
     of tokens; a value object (a section, a tag, a pager) becomes its type's
     name and its fields' tokens; an article, topic or page becomes a digest of
-    its source file's digest plus what the build joined it with; anything else
-    (a date, say) stands for its type and repr. What to do with a value is
-    decided once per type, and the token of each object is worked out once
-    however many pages show it: ten thousand pages hold values of a dozen
-    types, and the same few thousand articles.
+    its source file's digest plus what the build joined it with; a time, its
+    wall clock and zone; anything else stands for its type and repr. What to
+    do with a value is decided once per type, and the token of each object is
+    worked out once however many pages show it: ten thousand pages hold values
+    of a dozen types, and the same few thousand articles.
     """
 
     def __init__(self, pictures: Mapping[str, object] | None = None) -> None:
@@ -78,40 +79,52 @@ class _Tokens:
         known = self._known.get(id(value))
         if known is not None:
             return known
-        kind = self._kind(type(value))
+        kind = self._kinds.get(type(value)) or self._kind(type(value))
         if kind is _PLAIN:
             return value
         if kind is _SEQUENCE:
-            get = self._known.get
-            return tuple([get(id(item)) or self.token(item) for item in value])  # type: ignore[attr-defined]
+            return self._tokens(value)  # type: ignore[arg-type]
+        if kind is _TIME:  # what a page can show of a time: its wall clock and its zone
+            v: Any = value
+            return (
+                "\0datetime",
+                v.year,
+                v.month,
+                v.day,
+                v.hour,
+                v.minute,
+                v.second,
+                v.microsecond,
+                v.fold,
+                str(v.tzinfo),
+            )
         if kind is _OTHER:
             return f"\0{type(value).__name__}\0{value!r}".encode()  # bytes: never mistaken for text
         token: Any
         if kind is _IMAGE:
             token = self._image(value)  # type: ignore[arg-type]
+        elif kind is _SOURCED:
+            token = self._sourced(value)
         else:
-            token = self._sourced(value) if kind is _SOURCED else self.fields(value)
+            token = type(value).__name__, self._tokens(kind(value))  # type: ignore[operator]
         self._known[id(value)] = token
         self._alive.append(value)
         return token
 
     def fields(self, value: object) -> Any:
         """A value object's type name and field tokens (a page's view: not remembered, it is seen once)."""
-        kind = self._kind(type(value))
+        kind = self._kinds.get(type(value)) or self._kind(type(value))
         if not callable(kind):
             return self.token(value)
+        return type(value).__name__, self._tokens(kind(value))
+
+    def _tokens(self, values: Iterable[object]) -> tuple[Any, ...]:
         get = self._known.get
-        values = kind(value)
-        return type(value).__name__, tuple(
-            [v if type(v) in _PLAIN_TYPES else get(id(v)) or self.token(v) for v in values]
-        )
+        return tuple([v if type(v) in _PLAIN_TYPES else get(id(v)) or self.token(v) for v in values])
 
     def _kind(self, cls: type) -> _Kind:
-        try:
-            return self._kinds[cls]
-        except KeyError:
-            kind = self._kinds[cls] = _kind_of(cls)
-            return kind
+        kind = self._kinds[cls] = _kind_of(cls)
+        return kind
 
     def _image(self, image: Image) -> tuple[str, str, str, str]:
         """An image with the sizes it is published at: a resized photo re-renders its pages."""
@@ -135,7 +148,7 @@ class _Tokens:
 
 
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
-_PLAIN, _SEQUENCE, _SOURCED, _IMAGE, _OTHER = "plain", "sequence", "sourced", "image", "other"
+_PLAIN, _SEQUENCE, _TIME, _SOURCED, _IMAGE, _OTHER = "plain", "sequence", "time", "sourced", "image", "other"
 _Kind = Callable[[Any], tuple[Any, ...]] | str  # a value object's fields, or one of the markers
 
 
@@ -144,6 +157,8 @@ def _kind_of(cls: type) -> _Kind:
         return _PLAIN
     if issubclass(cls, tuple | list):
         return _SEQUENCE
+    if issubclass(cls, datetime):
+        return _TIME
     if issubclass(cls, Article | Topic | Page):
         return _SOURCED
     if issubclass(cls, Image):

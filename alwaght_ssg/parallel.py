@@ -81,6 +81,9 @@ def run(
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # The pool stops its workers with SIGTERM when it closes; a handler inherited from the
+    # parent (the dev server turns SIGTERM into Ctrl-C) would print a traceback from each.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.enable()
 
 

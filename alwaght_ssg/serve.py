@@ -12,6 +12,7 @@ Nothing here is ever written into the site's own output folder.
 
 from __future__ import annotations
 
+import gc
 import html
 import http.server
 import os
@@ -160,6 +161,11 @@ class DevServer:
                 for line in lines:
                     self.log(line)
                 self.log(f"{what}: {summary}; the browser shows them too")
+            # The cache's values (millions of objects on a large site) stay in memory for the
+            # whole session: collect what the build left while it is young, then keep the cycle
+            # collector from walking the rest again, which would stall a later reload.
+            gc.collect(1)
+            gc.freeze()
 
     def _index_forever(self) -> None:
         while True:
