@@ -107,7 +107,7 @@ def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
         for entry in listed:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
+            if _is_dir(entry):
                 if not entry.is_symlink():
                     folders.append(entry.path)
                 elif not _inside(Path(entry.path), real_root):  # links to folders are not followed: say so
@@ -127,6 +127,14 @@ def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
                 files.append(entry.path)
     # The order of the same paths as `Path`s: component by component, as the OS compares names.
     return sorted(files, key=lambda path: os.path.normcase(path).split(os.sep))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; a link that loops is not (reading it fails, with a clear message)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, real_root: Path) -> bool:
