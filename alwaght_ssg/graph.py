@@ -3,6 +3,11 @@
 Every front-matter value is checked here, once; every cross-reference (section,
 topics, related articles) is resolved here, once. What comes out is a `Site`
 whose objects are finished: templates never look anything up by string.
+
+What an article's checks find depends only on its file and the settings, so it
+is remembered per file (memo.py) and worked out again only when either changes;
+everything that joins articles up (tags, topics, related content, listings,
+Most Viewed) is done afresh on every build, so none of it is ever stale.
 """
 
 from __future__ import annotations
