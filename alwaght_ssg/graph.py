@@ -3,16 +3,24 @@
 Every front-matter value is checked here, once; every cross-reference (section,
 topics, related articles) is resolved here, once. What comes out is a `Site`
 whose objects are finished: templates never look anything up by string.
+
+What an article's checks find depends only on its file and the settings, so it
+is remembered per file (memo.py) and worked out again only when either changes;
+everything that joins articles up (tags, topics, related content, listings,
+Most Viewed) is done afresh on every build, so none of it is ever stale.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -313,8 +321,19 @@ class _Checked:
     problems: tuple[Problem, ...]
 
 
-# Bumped when what `_ArticleReader.read` produces changes shape or meaning.
-_CHECKED_FORMAT = 1
+# The modules whose code decides what `_ArticleReader.read` finds.
+_CHECKING_CODE = ("graph.py", "fields.py", "dates.py", "urls.py", "yamlread.py")
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A remembered check made by other code is not reused: the version number does not
+    change with every edit of a working copy, and a changed check must be seen at once."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in _CHECKING_CODE:
+        with suppress(OSError):
+            digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
 
 
 def _check_articles(sources: Iterable[Source], reader: _ArticleReader, cache: Cache | None) -> list[_Checked]:
@@ -350,11 +369,11 @@ class _ArticleReader:
 
     def settings_key(self) -> str:
         """Everything besides the file that `read` looks at: the settings (not the site's
-        host, which only changes absolute URLs), the names of the topics, and the shape
-        of the values it makes."""
+        host, which only changes absolute URLs), the names of the topics, the code that
+        checks, and the shape of the values it makes."""
         config = replace(self.config, base_url=self.config.base_path)
         shapes = [tuple(f.name for f in fields(cls)) for cls in (Article, Section, Author, Image, _Parsed, _RelatedRef)]
-        key = (_CHECKED_FORMAT, __version__, EXTENSIONS, repr(config), sorted(self.topics), shapes)
+        key = (__version__, _code_digest(), EXTENSIONS, repr(config), sorted(self.topics), shapes)
         return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
     def read(self, source: Source) -> _Checked:

@@ -126,7 +126,8 @@ def _markdown_files(root: Path, folder: Path, problems: Problems) -> list[str]:
                     continue
                 files.append(entry.path)
     # The order of the same paths as `Path`s: component by component, as the OS compares names.
-    return sorted(files, key=lambda path: os.path.normcase(path).split(os.sep))
+    # (A separator that sorts before any character of a name gives that order to whole strings.)
+    return sorted(files, key=lambda path: os.path.normcase(path).replace(os.sep, "\0"))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

@@ -7,7 +7,9 @@ channel (Server-Sent Events) to the open pages. A request that arrives while a
 rebuild runs waits for it, so a half-built site is never served. When a
 rebuild finds problems, every page shows them over the last good page,
 exactly as the terminal prints them; the overlay goes once they are fixed.
-Nothing here is ever written into the site's own output folder.
+Nothing here is ever written into the site's own output folder. The build
+cache is kept in memory for the session (cache.Memory), so a rebuild does not
+read back from disk what the last one just stored.
 """
 
 from __future__ import annotations
