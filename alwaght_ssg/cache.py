@@ -216,7 +216,14 @@ class Cache:
         if self._read_only:
             return
         if self._memory is not None:  # whether or not the disk takes them: they describe the output now
-            self._memory.pages[output] = dict(records)
+            kept = self._memory.pages.setdefault(output, {})
+            # Changed in place: ten thousand new records kept for the session would be
+            # ten thousand objects more for the cycle collector to walk after every rebuild.
+            for path in [path for path in kept if path not in records]:
+                del kept[path]
+            for path, record in records.items():
+                if kept.get(path) != record:
+                    kept[path] = record
         if self._db is None:
             return
         gone = [(output, path) for path in stored if path not in records]

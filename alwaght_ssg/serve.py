@@ -135,39 +135,50 @@ class DevServer:
 
     def rebuild(self, changed: set[Path]) -> None:
         with self._build_lock:
-            with self.changed:
-                self.state.building = True
-                self.changed.notify_all()
-            started = time.perf_counter()
+            # The cycle collector stays off until the open pages have been told: what the build
+            # leaves behind (the renderer's reference cycles hold its graph) is collected after
+            # that. The cache's values (millions of objects on a large site) stay in memory for
+            # the whole session: they are then frozen, so that the collector never walks them
+            # again, which would stall a later reload.
+            enabled = gc.isenabled()
+            gc.disable()
             try:
-                result = build(replace(self.options, now=self.clock()), memory=self.memory)
-            except Exception as exc:  # a bug of ours must not take the editor's server down
-                self._finish("problems", (f"alwaght-ssg: internal error while building: {exc!r}",))
-                self.log(f"rebuild failed with an internal error: {exc!r}")
-                return
-            seconds = time.perf_counter() - started
-            lines = tuple(p.format() for p in result.problems)
-            what = _describe(changed, self.options.site)
-            if result.status is Status.BUILT:
-                only_css = bool(changed) and all(p.suffix == ".css" for p in changed) and self.state.built_once
-                self._finish("css" if only_css and not self.state.problems else "reload", (), built=True)
-                if result.written and result.search:
-                    self._index_wanted.set()
-                for line in lines:
-                    self.log(line)
-                files = "file" if result.written == 1 else "files"
-                self.log(f"{what}: {result.written} {files} written in {seconds:.2f} s")
-            else:
-                summary = result.problems.summary(wrote=False)
-                self._finish("problems", (*lines, summary))
-                for line in lines:
-                    self.log(line)
-                self.log(f"{what}: {summary}; the browser shows them too")
-            # The cache's values (millions of objects on a large site) stay in memory for the
-            # whole session: collect what the build left while it is young, then keep the cycle
-            # collector from walking the rest again, which would stall a later reload.
-            gc.collect(1)
-            gc.freeze()
+                self._rebuild(changed)
+            finally:
+                if enabled:
+                    gc.enable()
+                gc.collect(1)
+                gc.freeze()
+
+    def _rebuild(self, changed: set[Path]) -> None:
+        with self.changed:
+            self.state.building = True
+            self.changed.notify_all()
+        started = time.perf_counter()
+        try:
+            result = build(replace(self.options, now=self.clock()), memory=self.memory)
+        except Exception as exc:  # a bug of ours must not take the editor's server down
+            self._finish("problems", (f"alwaght-ssg: internal error while building: {exc!r}",))
+            self.log(f"rebuild failed with an internal error: {exc!r}")
+            return
+        seconds = time.perf_counter() - started
+        lines = tuple(p.format() for p in result.problems)
+        what = _describe(changed, self.options.site)
+        if result.status is Status.BUILT:
+            only_css = bool(changed) and all(p.suffix == ".css" for p in changed) and self.state.built_once
+            self._finish("css" if only_css and not self.state.problems else "reload", (), built=True)
+            if result.written and result.search:
+                self._index_wanted.set()
+            for line in lines:
+                self.log(line)
+            files = "file" if result.written == 1 else "files"
+            self.log(f"{what}: {result.written} {files} written in {seconds:.2f} s")
+        else:
+            summary = result.problems.summary(wrote=False)
+            self._finish("problems", (*lines, summary))
+            for line in lines:
+                self.log(line)
+            self.log(f"{what}: {summary}; the browser shows them too")
 
     def _index_forever(self) -> None:
         while True:
