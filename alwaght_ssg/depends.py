@@ -118,9 +118,17 @@ class _Tokens:
             return self.token(value)
         return type(value).__name__, self._tokens(kind(value))
 
-    def _tokens(self, values: Iterable[object]) -> tuple[Any, ...]:
+    def _tokens(self, values: Iterable[Any]) -> tuple[Any, ...]:
         get = self._known.get
-        return tuple([v if type(v) in _PLAIN_TYPES else get(id(v)) or self.token(v) for v in values])
+        tokens = self._tokens
+        token = self.token
+        # Plain values, known objects and tuples (of articles, mostly) without another call.
+        return tuple(
+            [
+                v if type(v) in _PLAIN_TYPES else get(id(v)) or (tokens(v) if type(v) is tuple else token(v))
+                for v in values
+            ]
+        )
 
     def _kind(self, cls: type) -> _Kind:
         kind = self._kinds[cls] = _kind_of(cls)

@@ -33,7 +33,13 @@ class Remembered:
         for key, value in (cache.blobs(self._prefix) if cache is not None else {}).items():
             if isinstance(value, dict):
                 self._buckets[key] = dict(value)  # changed here, stored at `save`
-        self._entries = {path: entry for bucket in self._buckets.values() for path, entry in bucket.items()}
+        # Only entries of the form this module stores are looked at (not another version's).
+        self._entries = {
+            path: entry
+            for bucket in self._buckets.values()
+            for path, entry in bucket.items()
+            if type(entry) is tuple and len(entry) == 3
+        }
         self._changed: set[str] = set()
 
     def _bucket(self, path: str) -> str:
@@ -42,7 +48,7 @@ class Remembered:
     def get(self, path: str, version: object) -> object | None:
         """What was stored for this version of the file under the same settings, or None."""
         entry = self._entries.get(path)
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version and entry[1] == self._settings:
+        if entry is not None and entry[0] == version and entry[1] == self._settings:
             value: object = entry[2]
             return value
         return None
