@@ -62,7 +62,7 @@ class Remembered:
         """Store the new results; forget the files that are not among `paths` any more."""
         current = set(paths)
         for bucket, entries in self._buckets.items():
-            gone = [path for path in entries if path not in current]
+            gone = entries.keys() - current
             for path in gone:
                 del entries[path]
             if gone:
