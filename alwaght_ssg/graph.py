@@ -112,18 +112,14 @@ def build_site(
     # An article that failed its own checks is still known: no second error for linking to it.
     known = set(by_slug) | {ref.slug for ref in refs}
     explicit = _explicit_related(refs, known, {a.slug for a in visible}, problems)
-    inputs = [
-        RelatedInput(a.slug, a.date, tuple(t.slug for t in a.topics), tuple(t.slug for t in a.tags)) for a in visible
-    ]
-    related_slugs = _related(inputs, explicit, config, cache)
+    related_slugs = _related(visible, explicit, config, cache)
     shown = {a.slug: a for a in visible}
     related = {slug: tuple(shown[s] for s in rel) for slug, rel in related_slugs.items()}
 
-    by_section = _index(visible, lambda a: [a.section.slug])
-    by_tag = _index(visible, lambda a: [t.slug for t in a.tags])
-    by_topic = _index(visible, lambda a: [t.slug for t in a.topics])
-    by_month = _index(visible, lambda a: [(a.date.year, a.date.month)])
-    used_tags = tuple(sorted({t for a in visible for t in a.tags}, key=lambda t: (t.name.casefold(), t.slug)))
+    by_section, by_tag, by_topic, by_month = _indexes(visible)
+    # One Tag object per tag (see _merge_tags): told apart by identity, not by hashing their fields.
+    used = {id(t): t for a in visible for t in a.tags}.values()
+    used_tags = tuple(sorted(used, key=lambda t: (t.name.casefold(), t.slug)))
     authors = tuple(sorted({au for a in visible for au in a.authors}, key=lambda au: au.slug))
     months = tuple(
         ArchiveMonth(
@@ -200,16 +196,23 @@ def _alias_path(alias: str) -> str:
 
 
 def _related(
-    inputs: list[RelatedInput], explicit: dict[str, tuple[str, ...]], config: SiteConfig, cache: Cache | None
+    visible: list[Article], explicit: dict[str, tuple[str, ...]], config: SiteConfig, cache: Cache | None
 ) -> dict[str, tuple[str, ...]]:
-    # Everything compute_related reads (of a date, only its timestamp), as marshal's exact bytes:
-    # the repr of ten thousand inputs cost a tenth of a rebuild.
-    material = ([(a.slug, a.date.timestamp(), a.topics, a.tags) for a in inputs], sorted(explicit.items()))
+    # Everything compute_related reads (of a date, only its timestamp), as marshal's exact
+    # bytes: the repr of ten thousand inputs cost a tenth of a rebuild.
+    features = [
+        (a.slug, a.date.timestamp(), tuple([t.slug for t in a.topics]), tuple([t.slug for t in a.tags]))
+        for a in visible
+    ]
+    material = (features, sorted(explicit.items()))
     digest = hashlib.blake2b(marshal.dumps(material, 2) + repr(config.related).encode(), digest_size=16)
     key = "related:" + digest.hexdigest()
     found = cache.blob(key) if cache else None
     if isinstance(found, dict):
         return found
+    inputs = [
+        RelatedInput(a.slug, a.date, topics, tags) for a, (_, _, topics, tags) in zip(visible, features, strict=True)
+    ]
     result = compute_related(inputs, explicit, config.related)
     if cache:
         cache.forget("related:")  # only the latest result is worth keeping
@@ -225,12 +228,20 @@ def _shown(article: Article, visibility: Visibility) -> bool:
     return True
 
 
-def _index(articles: Iterable[Article], keys: Any) -> dict[Any, tuple[Article, ...]]:
-    index: dict[Any, list[Article]] = defaultdict(list)
+def _indexes(articles: Iterable[Article]) -> tuple[dict[Any, tuple[Article, ...]], ...]:
+    """The articles of each section, tag, topic and month, in one pass."""
+    by_section: dict[Any, list[Article]] = defaultdict(list)
+    by_tag: dict[Any, list[Article]] = defaultdict(list)
+    by_topic: dict[Any, list[Article]] = defaultdict(list)
+    by_month: dict[Any, list[Article]] = defaultdict(list)
     for article in articles:
-        for key in keys(article):
-            index[key].append(article)
-    return {k: tuple(v) for k, v in index.items()}
+        by_section[article.section.slug].append(article)
+        for tag in article.tags:
+            by_tag[tag.slug].append(article)
+        for topic in article.topics:
+            by_topic[topic.slug].append(article)
+        by_month[(article.date.year, article.date.month)].append(article)
+    return tuple({k: tuple(v) for k, v in index.items()} for index in (by_section, by_tag, by_topic, by_month))
 
 
 def _topics(
