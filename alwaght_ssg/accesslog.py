@@ -23,8 +23,8 @@ import hashlib
 import io
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -35,10 +35,12 @@ import pyarrow.csv as pacsv
 
 from .traffic import is_bot, view_path
 
-BLOCK = 2 << 20  # bytes the reader tokenises at a time: bounds memory whatever the log's size
+BLOCK = 8 << 20  # bytes the reader tokenises at a time
+SPAN = 96 << 20  # bytes one reader reads (see `read_part`)
 SNIFF = 64 << 10
-_MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_MONTHS = {name.encode(): number for number, name in enumerate(_MONTH_NAMES, 1)}
+_MONTH_NAMES = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"]
+_MONTH_CODES = np.array([int.from_bytes(name, "big") for name in _MONTH_NAMES])  # in calendar order
+_STAMP = b"[10/Oct/2026:13:55"  # the part of a time stamp read: to the minute
 _PATH_BITS = 24  # rows are keyed minute << 24 | path while counting
 
 
@@ -55,8 +57,8 @@ class LogPart:
 
     paths: list[str]
     path: np.ndarray  # int32
-    time: np.ndarray  # int64: hours since the epoch (views mode) or minutes (visitors mode)
-    count: np.ndarray  # int64 (views mode) or all ones (visitors mode)
+    time: np.ndarray  # hours since the epoch (views mode, int32) or minutes (visitors mode, int64)
+    count: np.ndarray  # int32 (views mode) or all ones (visitors mode)
     visitor: np.ndarray  # uint64 (visitors mode) or empty
     lines: int  # lines read, well-formed or not
     malformed: int
@@ -85,29 +87,44 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
     wanted = ["c3", "c4", "c5", "c6"] + (["c9"] if width >= 10 else []) + (["c0"] if settings.visitors else [])
     malformed: list[int] = []
 
+    base = 0  # lines before the current reader's first
+
     def skip(row: pacsv.InvalidRow) -> str:
-        malformed.append(row.number or 0)
+        malformed.append(base + (row.number or 0))
         return "skip"
 
+    dictionary = pa.dictionary(pa.int32(), pa.binary())
+    options = (
+        pacsv.ReadOptions(column_names=names, block_size=BLOCK, use_threads=False),
+        pacsv.ParseOptions(delimiter=" ", quote_char='"', escape_char="\\", invalid_row_handler=skip),
+        pacsv.ConvertOptions(
+            include_columns=wanted,
+            column_types={name: pa.binary() if name == "c3" else dictionary for name in wanted},
+        ),
+    )
     raw = _open(path, compressed)
-    source: _Tolerant | _Range = _Tolerant(raw) if compressed else _Range(raw, start, end)
-    reader = None
-    state = _State()
+    state = _State(settings)
     broken = ""
+    source: _Tolerant | _Range | None = None
     try:
-        reader = pacsv.open_csv(
-            pa.PythonFile(source, mode="r"),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=" ", quote_char='"', escape_char="\\", invalid_row_handler=skip),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted,
-                column_types={
-                    name: pa.binary() if name == "c3" else pa.dictionary(pa.int32(), pa.binary()) for name in wanted
-                },
-            ),
-        )
-        for batch in reader:
-            state.add(batch, settings, malformed)
+        if compressed:
+            source = _Tolerant(raw)
+            for batch in pacsv.open_csv(pa.PythonFile(source, mode="r"), *options):
+                state.add(batch, malformed)
+        else:
+            # A fresh reader every SPAN bytes: one reader's memory grows with what it has read.
+            stop = raw.seek(0, io.SEEK_END) if end is None else end
+            position = start
+            while position < stop or source is None:
+                source = _Range(raw, position, min(position + SPAN, stop))
+                if source.end == position:  # a line longer than SPAN: read on to the end
+                    source = _Range(raw, position, stop)
+                base = state.rows + len(malformed)
+                for batch in pacsv.open_csv(pa.PythonFile(source, mode="r"), *options):
+                    state.add(batch, malformed)
+                if source.end == position:
+                    break
+                position = source.end
     except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as error:
         broken = _why(error, compressed)
     finally:
@@ -122,8 +139,8 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
     part = LogPart(
         paths=state.paths,
         path=(key & ((1 << _PATH_BITS) - 1)).astype(np.int32) if not settings.visitors else state.visit_path(),
-        time=(key >> _PATH_BITS) if not settings.visitors else state.visit_minute(),
-        count=counts,
+        time=(key >> _PATH_BITS).astype(np.int32) if not settings.visitors else state.visit_minute(),
+        count=counts.astype(np.int32),
         visitor=state.visit_key(),
         lines=state.rows + len(malformed),
         malformed=len(malformed) + state.bad_rows,
@@ -134,10 +151,55 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
     return part
 
 
+class _Known:
+    """The number each distinct value of a dictionary column stands for, worked out once per range.
+
+    Every block has its own dictionary but mostly the values of the blocks before: those are
+    found by a hash lookup in C (`index_in` over the values seen so far) and only new ones go
+    through `compute`, in Python. The result is a numpy table indexed like the dictionary.
+    """
+
+    def __init__(self, compute: Callable[[bytes], int]) -> None:
+        self._compute = compute
+        self._values: dict[bytes, int] = {}
+        self._array: pa.Array | None = None  # the values of `_values` known to Arrow
+        self._numbers = np.zeros(1, np.int64)  # their numbers, and one more slot for "not found"
+
+    def table(self, dictionary: pa.Array) -> np.ndarray:
+        values = self._values
+        if self._array is None:
+            numbers = np.array([self._number(v) for v in dictionary.to_pylist()], np.int64)
+        else:
+            found = pc.fill_null(pc.index_in(dictionary, value_set=self._array), len(self._array))
+            numbers = self._numbers[found.to_numpy()]
+            missing = np.flatnonzero(found.to_numpy() == len(self._array))
+            if len(missing):
+                fresh = dictionary.take(pa.array(missing)).to_pylist()
+                numbers[missing] = [self._number(v) for v in fresh]
+        if len(values) - (len(self._array) if self._array is not None else 0) > max(256, len(values) // 4):
+            self._array = pa.array(list(values), pa.binary())
+            self._numbers = np.append(np.fromiter(values.values(), np.int64, len(values)), -1)
+        return numbers
+
+    def _number(self, value: bytes | None) -> int:
+        if value is None:
+            return -1
+        number = self._values.get(value)
+        if number is None:
+            number = self._values[value] = self._compute(value)
+        return number
+
+    def column(self, column: pa.DictionaryArray) -> np.ndarray:
+        """The number of every row."""
+        numbers: np.ndarray = self.table(column.dictionary)[column.indices.to_numpy(zero_copy_only=False)]
+        return numbers
+
+
 class _State:
     """Running totals of one range, fed one record batch at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: LogSettings) -> None:
+        self.settings = settings
         self.paths: list[str] = []
         self._path_ids: dict[str, int] = {}
         self.rows = 0
@@ -145,84 +207,55 @@ class _State:
         self.first_bad_row = 0  # 1-based index among well-shaped rows
         self._keys: list[np.ndarray] = []
         self._counts: list[np.ndarray] = []
+        self._pending = 0  # rows in `_keys` since they were last summed
         self._visits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._minutes: dict[bytes, int] = {}
-        self._requests: dict[bytes, int] = {}  # request line -> path index, -1 when not counted
-        self._known: pa.Array | None = None  # the requests of `_requests` as an Arrow array, for lookups in C
-        self._known_ids: pa.Array | None = None
-        self._known_size = 0
+        self._pages = _Known(self._page)  # request line -> path index, -1 when not counted
+        self._counted = _Known(lambda status: status in (b"200", b"304"))
+        self._human = _Known(lambda agent: not is_bot(agent.decode("utf-8", "replace"), settings.bots))
+        self._zones = _Known(_zone)
+        self._hashes = _Known(_hash)
 
-    def add(self, batch: pa.RecordBatch, settings: LogSettings, malformed: list[int]) -> None:
+    def add(self, batch: pa.RecordBatch, malformed: list[int]) -> None:
         rows = batch.num_rows
         if not rows:
             return
-        status = batch.column("c6")
-        ok_status = pc.take(_lookup(status.dictionary, lambda s: s in (b"200", b"304")), status.indices)
-        request = batch.column("c5")
-        page = pc.take(self._page_ids(request.dictionary, settings.base_path), request.indices)
+        names = batch.schema.names
+        page = self._pages.column(batch.column("c5"))
         minute = self._minute_column(batch.column("c3"), batch.column("c4"))
-        bad = pc.equal(minute, -1)
-        if pc.any(bad).as_py():
-            first = int(pc.indices_nonzero(bad)[0].as_py())
+        bad = minute == -1
+        if bad.any():
             if not self.first_bad_row:
-                self.first_bad_row = self.rows + first + 1
-            self.bad_rows += pc.sum(bad).as_py()
-        keep = pc.and_(pc.and_(ok_status, pc.greater_equal(page, 0)), pc.invert(bad))
-        if batch.num_columns and "c9" in batch.schema.names:
+                self.first_bad_row = self.rows + int(np.argmax(bad)) + 1
+            self.bad_rows += int(bad.sum())
+        keep = (page >= 0) & ~bad & (self._counted.column(batch.column("c6")) == 1)
+        if "c9" in names:
             agent = batch.column("c9")
-            human = _lookup(agent.dictionary, lambda a: not is_bot(a.decode("utf-8", "replace"), settings.bots))
-            keep = pc.and_(keep, pc.take(human, agent.indices))
+            keep &= self._human.column(agent) == 1
         self.rows += rows
-        if not pc.any(keep).as_py():
+        if not keep.any():
             return
-        page = pc.filter(page, keep).to_numpy().astype(np.int64)
-        minute_kept = pc.filter(minute, keep).to_numpy()
-        if settings.visitors:
-            address = batch.column("c0")
-            agent_text = batch.column("c9") if "c9" in batch.schema.names else None
-            visitor = self._visitors(address, agent_text, keep)
-            self._visits.append((page.astype(np.int32), minute_kept, visitor))
+        page, minute = page[keep], minute[keep]
+        if self.settings.visitors:
+            visitor = self._hashes.column(batch.column("c0"))[keep]
+            if "c9" in names:
+                visitor = visitor * 1000003 ^ self._hashes.column(batch.column("c9"))[keep]
+            self._visits.append((page.astype(np.int32), minute, visitor.view(np.uint64)))
             return
-        key = ((minute_kept // 60) << _PATH_BITS) | page
-        unique, counts = np.unique(key, return_counts=True)
+        unique, counts = np.unique(((minute // 60) << _PATH_BITS) | page, return_counts=True)
         self._keys.append(unique)
         self._counts.append(counts)
+        self._pending += len(unique)
+        if self._pending > 1 << 20:  # bounded however long the log: sum what was gathered so far
+            self._keys, self._counts = [np.concatenate(self._keys)], [np.concatenate(self._counts)]
+            self._keys[0], self._counts[0] = _summed(self._keys[0], self._counts[0])
+            self._pending = 0
 
-    def _page_ids(self, requests: pa.Array, base_path: str) -> pa.Array:
-        """The path index of each distinct request of a block (-1: not counted).
-
-        Every block has its own dictionary but mostly the same requests: those seen before
-        are found by a hash lookup in C (`index_in` over the known ones), and only the new
-        ones go through Python.
-        """
-        known = self._requests
-        if self._known is None:
-            ids = np.array([self._page_of(r, base_path) for r in requests.to_pylist()], np.int64)
-        else:
-            found = pc.take(self._known_ids, pc.index_in(requests, value_set=self._known))
-            ids = pc.fill_null(found, -2).to_numpy(zero_copy_only=False).copy()
-            missing = np.flatnonzero(ids == -2)
-            if len(missing):
-                fresh = pc.take(requests, pa.array(missing)).to_pylist()
-                ids[missing] = [self._page_of(r, base_path) for r in fresh]
-        if len(known) - self._known_size > max(512, self._known_size // 4):
-            self._known = pa.array(list(known), pa.binary())
-            self._known_ids = pa.array(list(known.values()), pa.int64())
-            self._known_size = len(known)
-        return pa.array(ids)
-
-    def _page_of(self, request: bytes, base_path: str) -> int:
-        index = self._requests.get(request)
-        if index is None:
-            index = self._requests[request] = self._page(request, base_path)
-        return index
-
-    def _page(self, request: bytes, base_path: str) -> int:
+    def _page(self, request: bytes) -> int:
         method, _, rest = request.partition(b" ")
         if method != b"GET":
             return -1
         target = rest.split(b" ", 1)[0].decode("utf-8", "replace")
-        path = view_path(target, base_path)
+        path = view_path(target, self.settings.base_path)
         if path is None:
             return -1
         index = self._path_ids.get(path)
@@ -231,32 +264,12 @@ class _State:
             self.paths.append(path)
         return index
 
-    def _minute_column(self, seconds: pa.Array, zone: pa.DictionaryArray) -> pa.Array:
+    def _minute_column(self, seconds: pa.Array, zone: pa.DictionaryArray) -> np.ndarray:
         # "[10/Oct/2026:13:55:36" + "+0000]" -> minutes since the epoch, -1 when unreadable
-        stamp = pc.dictionary_encode(pc.binary_slice(seconds, 0, 18))
-        stamps = [self._stamp(s) for s in stamp.dictionary.to_pylist()]
-        zones = [_zone(z) for z in zone.dictionary.to_pylist()]
-        local = pc.take(pa.array(stamps, pa.int64()), stamp.indices)
-        offset = pc.take(pa.array(zones, pa.int64()), zone.indices)
-        minute = pc.subtract(local, offset)
-        invalid = pc.or_(pc.equal(local, -1), pc.equal(offset, _NO_ZONE))
-        return pc.if_else(invalid, pa.scalar(-1, pa.int64()), minute)
-
-    def _stamp(self, text: bytes | None) -> int:
-        if text is None:
-            return -1
-        cached = self._minutes.get(text)
-        if cached is None:
-            cached = self._minutes[text] = _local_minute(text)
-        return cached
-
-    def _visitors(self, address: pa.DictionaryArray, agent: pa.DictionaryArray | None, keep: pa.Array) -> np.ndarray:
-        addresses = np.array([_hash(a) for a in address.dictionary.to_pylist()], np.uint64)
-        key: np.ndarray = addresses[pc.filter(address.indices, keep).to_numpy()]
-        if agent is not None:
-            agents = np.array([_hash(a) for a in agent.dictionary.to_pylist()], np.uint64)
-            key = key * np.uint64(1000003) ^ agents[pc.filter(agent.indices, keep).to_numpy()]
-        return key
+        stamps = pc.dictionary_encode(pc.binary_slice(seconds, 0, len(_STAMP)))
+        local = _wall_minutes(stamps.dictionary)[stamps.indices.to_numpy(zero_copy_only=False)]
+        offset = self._zones.column(zone)
+        return np.where((local == -1) | (offset == _NO_ZONE), -1, local - offset)
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         if self._visits:
@@ -264,10 +277,7 @@ class _State:
             return np.zeros(0, np.int64), np.ones(n, np.int64)
         if not self._keys:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        keys = np.concatenate(self._keys)
-        unique, inverse = np.unique(keys, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=np.concatenate(self._counts), minlength=len(unique))
-        return unique, counts.astype(np.int64)
+        return _summed(np.concatenate(self._keys), np.concatenate(self._counts))
 
     def visit_path(self) -> np.ndarray:
         return np.concatenate([v[0] for v in self._visits]) if self._visits else np.zeros(0, np.int32)
@@ -279,25 +289,56 @@ class _State:
         return np.concatenate([v[2] for v in self._visits]) if self._visits else np.zeros(0, np.uint64)
 
 
+def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct key once, with the sum of its counts."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse.ravel(), weights=counts, minlength=len(unique)).astype(np.int64)
+
+
 _NO_ZONE = 1 << 40
-_EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 
-def _lookup(values: pa.Array, test: object) -> pa.Array:
-    return pa.array([bool(test(v)) for v in values.to_pylist()], pa.bool_())  # type: ignore[operator]
+def _wall_minutes(stamps: pa.Array) -> np.ndarray:
+    """b"[10/Oct/2026:13:55" -> minutes since the epoch of that wall-clock time, or -1, for each."""
+    out = np.full(len(stamps), -1, np.int64)
+    sized = np.flatnonzero(pc.binary_length(stamps).to_numpy(zero_copy_only=False) == len(_STAMP))
+    if not len(sized):
+        return out
+    whole = stamps.take(pa.array(sized))
+    offsets = np.frombuffer(whole.buffers()[1], np.int32)[: len(whole) + 1]
+    data = np.frombuffer(whole.buffers()[2], np.uint8)[offsets[0] : offsets[-1]].reshape(-1, len(_STAMP))
+    digits = data.astype(np.int64) - ord("0")
 
+    def number(first: int, last: int) -> np.ndarray:
+        value = np.zeros(len(data), np.int64)
+        for column in range(first, last + 1):
+            value = value * 10 + digits[:, column]
+        return value
 
-def _local_minute(text: bytes) -> int:
-    """b"[10/Oct/2026:13:55" -> minutes since the epoch of that wall-clock time, or -1."""
-    try:
-        if text[:1] != b"[" or text[3:4] != b"/" or text[7:8] != b"/" or text[12:13] != b":":
-            return -1
-        day, month, year = int(text[1:3]), _MONTHS[text[4:7]], int(text[8:12])
-        hour, minute = int(text[13:15]), int(text[16:18])
-        stamp = datetime(year, month, day, hour, minute)
-    except (KeyError, ValueError):
-        return -1
-    return (stamp.toordinal() - _EPOCH_ORDINAL) * 1440 + hour * 60 + minute
+    name = (data[:, 4].astype(np.int64) << 16) | (data[:, 5].astype(np.int64) << 8) | data[:, 6]
+    matches = name[:, None] == _MONTH_CODES[None, :]
+    known, month = matches.any(axis=1), matches.argmax(axis=1)  # 0 = January
+    day, year, hour, minute = number(1, 2), number(8, 11), number(13, 14), number(16, 17)
+    first_of_month = ((year - 1970) * 12 + month).astype("datetime64[M]")
+    days_in_month = ((first_of_month + 1).astype("datetime64[D]") - first_of_month.astype("datetime64[D]")).astype(int)
+    digit_columns = [1, 2, 8, 9, 10, 11, 13, 14, 16, 17]
+    valid = (
+        known
+        & ((digits[:, digit_columns] >= 0) & (digits[:, digit_columns] <= 9)).all(axis=1)
+        & (data[:, 0] == ord("["))
+        & (data[:, 3] == ord("/"))
+        & (data[:, 7] == ord("/"))
+        & (data[:, 12] == ord(":"))
+        & (data[:, 15] == ord(":"))
+        & (day >= 1)
+        & (day <= days_in_month)
+        & (year >= 1)
+        & (hour < 24)
+        & (minute < 60)
+    )
+    days = first_of_month.astype("datetime64[D]").astype(np.int64) + day - 1
+    out[sized] = np.where(valid, days * 1440 + hour * 60 + minute, -1)
+    return out
 
 
 def _zone(text: bytes) -> int:
@@ -309,7 +350,7 @@ def _zone(text: bytes) -> int:
 
 
 def _hash(value: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(value, digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(value, digest_size=8).digest(), "little", signed=True)
 
 
 def _line_of(row: int, malformed: list[int]) -> int:
@@ -369,7 +410,7 @@ class _Range(io.RawIOBase):
         if end is None:
             end = file.seek(0, io.SEEK_END)
             file.seek(start)
-        self._end = _last_newline(file, start, end)
+        self.end = _last_newline(file, start, end)
         file.seek(start)
         self.position = start
 
@@ -377,7 +418,7 @@ class _Range(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        wanted = min(len(buffer), self._end - self.position)
+        wanted = min(len(buffer), self.end - self.position)
         if wanted <= 0:
             return 0
         data = self._file.read(wanted)

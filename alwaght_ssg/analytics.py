@@ -69,9 +69,13 @@ def read_views(root: Path, config: SiteConfig, now: datetime, problems: Problems
     merged = cache.blob(f"views-merged:{settings}")
     if isinstance(merged, tuple) and len(merged) == 3 and merged[0] == signature:
         _, counts, said = merged
-        for label, message in said:
-            problems.warning(label, 0, message)
-        return _windows(counts, config, now)
+        if isinstance(counts, str):  # the counts of the one file there is, stored under its key
+            stored = _stored_summary(cache.blob(counts))
+            counts = stored[2].counts if stored else None
+        if isinstance(counts, Counts):
+            for label, message in said:
+                problems.warning(label, 0, message)
+            return _windows(counts, config, now)
     work: list[_Job] = []
     for entry in files:
         _plan(entry, cache.blob(entry.key), work, jobs, problems)
@@ -87,10 +91,18 @@ def read_views(root: Path, config: SiteConfig, now: datetime, problems: Problems
         if warning:
             warnings.append((entry.label, warning))
             problems.warning(entry.label, 0, warning)
-    counts = Counts.merge([s.counts for s in summaries] + [Visits.once_a_day([s.visits for s in summaries], config.tz)])
+    if len(summaries) == 1 and not len(summaries[0].visits):
+        counts = summaries[0].counts  # one row per path and stretch already
+    else:
+        visits = Visits.once_a_day([s.visits for s in summaries], config.tz)
+        counts = Counts.merge([s.counts for s in summaries] + [visits])
     if problems.error_count == errors:
         cache.forget(f"views:{settings}:")  # files gone or rotated away
-        cache.store_blobs({**fresh, f"views-merged:{settings}": (signature, counts, warnings)})
+        # With one file the merged counts are that file's: stored once (a month of a busy site
+        # is tens of megabytes).
+        only = len(files) == 1 and counts is summaries[0].counts
+        result = (signature, files[0].key if only else counts, warnings)
+        cache.store_blobs({**fresh, f"views-merged:{settings}": result})
     return _windows(counts, config, now)
 
 
@@ -114,8 +126,9 @@ def _scan(root: Path, folder: Path, settings: str, problems: Problems) -> list[_
 
 def _plan(entry: _File, previous: object, work: list[_Job], jobs: int, problems: Problems) -> None:
     """Reuse the file's stored summary, or plan what to read: all of it, or a grown log's new lines."""
-    if isinstance(previous, tuple) and len(previous) == 3 and isinstance(previous[2], Summary):
-        size, mtime, summary = previous
+    stored = _stored_summary(previous)
+    if stored:
+        size, mtime, summary = stored
         if size == entry.size and mtime == entry.mtime:
             entry.cached = summary
             return
@@ -138,6 +151,13 @@ def _plan(entry: _File, previous: object, work: list[_Job], jobs: int, problems:
     for a, b in ranges:
         entry.jobs.append(len(work))
         work.append(_Job(entry.path, entry.kind, max(a, start), b, width))
+
+
+def _stored_summary(value: object) -> tuple[int, int, Summary] | None:
+    """A cached value if it is a file's (size, modification time, summary), else None."""
+    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], Summary):
+        return value
+    return None
 
 
 def _wanted(path: Path) -> bool:
@@ -203,7 +223,7 @@ def _join_logs(before: Summary, parts: list[LogPart], base_lines: int) -> Summar
             visits.append(Visits(part.paths, part.path, part.time, part.visitor))
         elif len(part.path):
             hours = part.time * 60
-            counts.append(Counts(part.paths, part.path, hours, np.full(len(hours), 60, np.int64), part.count))
+            counts.append(Counts(part.paths, part.path, hours, np.full(len(hours), 60, np.int32), part.count))
     end = parts[-1].end
     return Summary(Counts.merge(counts), _concat(visits), lines, malformed, first, broken, end)
 

@@ -70,19 +70,27 @@ class Counts:
         if not columns:
             return Counts()
         path, start, length, count = (np.concatenate(c) for c in zip(*columns, strict=True))
-        order = np.lexsort((path, start, length))
-        path, start, length = path[order], start[order], length[order]
+        key = _row_keys(path, start, length, len(paths))
+        # A stable sort merges parts that are in order already (a stored result, the ranges of
+        # a log read on two cores) in linear time.
+        order = np.lexsort((path, start, length)) if key is None else np.argsort(key, kind="stable")
+        path, start, length, count = path[order], start[order], length[order], count[order]
         first = np.ones(len(path), bool)
-        first[1:] = (path[1:] != path[:-1]) | (start[1:] != start[:-1]) | (length[1:] != length[:-1])
+        if key is None:  # too many paths and lengths for one 64-bit key: compare the columns
+            first[1:] = (path[1:] != path[:-1]) | (start[1:] != start[:-1]) | (length[1:] != length[:-1])
+        else:
+            key = key[order]
+            first[1:] = key[1:] != key[:-1]
         at = np.flatnonzero(first)
-        summed = np.add.reduceat(count[order].astype(np.float64), at)
+        summed = count if len(at) == len(path) else np.add.reduceat(count.astype(np.float64), at)
+        path, start, length = path[at], start[at], length[at]
         # Stored compactly (minutes since 1970 fit 32 bits until the year 6053): a busy site's
         # month is over a million rows, read back by every build.
         return Counts(
             paths,
-            path[at].astype(np.int32),
-            start[at].astype(np.int32),
-            length[at].astype(np.int32),
+            path.astype(np.int32),
+            start.astype(np.int32),
+            length.astype(np.int32),
             summed.astype(np.float32),
         )
 
@@ -120,6 +128,19 @@ class Counts:
             per_path = np.bincount(self.path, weights=rate * np.maximum(overlap, 0), minlength=len(self.paths))
             out.append({self.paths[i]: float(per_path[i]) for i in np.flatnonzero(per_path > 1e-6)})
         return out
+
+
+def _row_keys(path: np.ndarray, start: np.ndarray, length: np.ndarray, paths: int) -> np.ndarray | None:
+    """One int64 per row ordering rows by length, start and path as `np.lexsort` would, or None
+    when the three do not fit in 63 bits. Rows with equal keys are the same stretch of a path."""
+    same = not len(length) or bool((length == length[0]).all())  # the usual case: logs only
+    lengths = length[:1] if same else np.unique(length)
+    low, high = (int(start.min()), int(start.max())) if len(start) else (0, 0)
+    if (high - low + 1) * len(lengths) * max(paths, 1) >= 1 << 62:
+        return None
+    which = np.searchsorted(lengths, length) if len(lengths) > 1 else np.zeros(len(length), np.int64)
+    key: np.ndarray = (which.astype(np.int64) * (high - low + 1) + (start.astype(np.int64) - low)) * paths + path
+    return key
 
 
 def _remap(part_paths: list[str], table: dict[str, int], paths: list[str]) -> np.ndarray:

@@ -13,9 +13,10 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from alwaght_ssg import accesslog
+from alwaght_ssg import accesslog, traffic
 from alwaght_ssg.analytics import read_views
 from alwaght_ssg.cache import Cache
 from alwaght_ssg.config import load_config
@@ -23,7 +24,7 @@ from alwaght_ssg.graph import Visibility, build_site
 from alwaght_ssg.load import read_sources
 from alwaght_ssg.model import Site
 from alwaght_ssg.problems import Problems
-from alwaght_ssg.traffic import view_path
+from alwaght_ssg.traffic import Counts, view_path
 from conftest import NOW, NOW_ISO, article, run_cli, write_site
 
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
@@ -170,6 +171,26 @@ def test_malformed_lines_are_one_warning_per_file(tmp_path: Path) -> None:
         assert ranking(site) == [(STORM, 3)]
 
 
+def test_a_log_read_by_several_readers_numbers_its_lines_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = line(STORM)
+    long = line(PORT).replace('"-"', '"' + "r" * 3000 + '"')  # longer than a reader's span
+    log = good * 40 + "first junk\n" + good * 40 + long + good * 5 + "second junk\n" + good
+    root = make(tmp_path, {"access.log": log})
+    monkeypatch.setattr(accesslog, "SPAN", 1024)  # a reader every few lines
+    monkeypatch.setattr(accesslog, "BLOCK", 4096)
+    site, problems = counted(root)
+    assert [p.format() for p in problems] == [
+        "data/analytics/access.log: warning: 2 malformed lines skipped (first at line 41)"
+    ]
+    assert ranking(site) == [(STORM, 86), (PORT, 1)]
+    monkeypatch.setattr(accesslog, "SPAN", 96 << 20)
+    (root / ".cache").rename(root / ".cache-small")
+    _, whole = counted(root)
+    assert [p.format() for p in whole] == [p.format() for p in problems]
+
+
 def test_a_truncated_gz_keeps_what_came_before(tmp_path: Path) -> None:
     whole = gzip.compress((line(STORM) * 5000).encode(), mtime=0)
     site, problems = counted(make(tmp_path, {"access.log.2.gz": whole[: len(whole) // 2]}))
@@ -311,6 +332,19 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
     monkeypatch.setattr(accesslog, "read_part", spy)
     return calls
+
+
+def test_one_unchanged_log_is_counted_from_its_stored_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make(tmp_path, {"access.log": line(STORM) * 3 + line(PORT)})
+    reads = _reads(monkeypatch)
+    assert ranking(counted(root)[0]) == [(STORM, 3), (PORT, 1)]
+    assert ranking(counted(root)[0]) == [(STORM, 3), (PORT, 1)]
+    assert len(reads) == 1
+    cache = Cache(root / ".cache")
+    cache.forget("views:")  # the file's summary, which the merged result points to, is gone
+    cache.close()
+    assert ranking(counted(root)[0]) == [(STORM, 3), (PORT, 1)]
+    assert len(reads) == 2  # read again, not counted as nothing
 
 
 def test_a_grown_log_is_read_from_where_the_last_build_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -516,3 +550,34 @@ def test_now_shifts_the_windows(tmp_path: Path) -> None:
     assert ranking(counted(root, NOW)[0]) == [(STORM, 1)]
     assert ranking(counted(root, NOW + timedelta(days=1))[0]) == []
     assert ranking(counted(root, NOW + timedelta(days=1))[0], "week") == [(STORM, 1)]
+
+
+# --- merging counts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("one_key", [True, False], ids=["one key per row", "three columns"])
+def test_merged_counts_sum_equal_rows_whatever_the_order(one_key: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not one_key:  # the way taken when paths and stretches do not fit one 64-bit key
+        monkeypatch.setattr(traffic, "_row_keys", lambda *args: None)
+    rng = np.random.default_rng(7)
+    parts, expected = [], {}
+    for names in (["/a/", "/b/", "/c/"], ["/c/", "/d/"], ["/b/"]):
+        n = 500
+        path = rng.integers(0, len(names), n).astype(np.int32)
+        start = rng.choice([traffic.FLOATING, 100, 160, 220, 1440], n).astype(np.int64)
+        length = rng.choice([60, 1440], n).astype(np.int64)
+        count = rng.integers(1, 9, n).astype(np.float64)
+        parts.append(Counts(names, path, start, length, count))
+        for p, s, n_, c in zip(path, start, length, count, strict=True):
+            key = (names[p], int(s), int(n_))
+            expected[key] = expected.get(key, 0) + c
+    merged = Counts.merge(parts)
+    rows = [
+        ((merged.paths[p], int(s), int(n_)), float(c))
+        for p, s, n_, c in zip(merged.path, merged.start, merged.length, merged.count, strict=True)
+    ]
+    assert dict(rows) == expected
+    assert len(rows) == len(expected)  # each stretch of a path once
+    again = Counts.merge([merged])
+    assert [again.paths[p] for p in again.path] == [merged.paths[p] for p in merged.path]
+    assert again.count.tolist() == merged.count.tolist()
