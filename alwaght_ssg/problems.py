@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -25,10 +25,18 @@ class Problem:
     line: int
     severity: Severity
     message: str
+    # The page being rendered when a template went wrong. Not part of the problem's identity:
+    # a mistake in a partial every page includes is one problem, reported once.
+    page: str = field(default="", compare=False)
+    others: int = field(default=0, compare=False)  # further pages with the same problem
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message}"
+        text = f"{where}: {self.severity.value}: {self.message}"
+        if self.page:
+            more = f" and {_plural(self.others, 'other page')}" if self.others else ""
+            text += f" (rendering {self.page}{more})"
+        return text
 
 
 def _sort_key(p: Problem) -> tuple[str, int, int, str]:
@@ -42,8 +50,8 @@ class Problems:
         self._items: list[Problem] = []
         self._error_count = 0  # has_errors is asked after every article: keep it cheap
 
-    def error(self, path: str, line: int, message: str) -> None:
-        self._items.append(Problem(path, line, Severity.ERROR, message))
+    def error(self, path: str, line: int, message: str, page: str = "") -> None:
+        self._items.append(Problem(path, line, Severity.ERROR, message, page))
         self._error_count += 1
 
     def warning(self, path: str, line: int, message: str) -> None:
@@ -55,7 +63,16 @@ class Problems:
             self._error_count += problem.severity is Severity.ERROR
 
     def __iter__(self) -> Iterator[Problem]:
-        return iter(sorted(set(self._items), key=_sort_key))
+        pages: dict[Problem, set[str]] = {}
+        for problem in self._items:
+            pages.setdefault(problem, set()).add(problem.page)
+        merged = []
+        for problem, seen in pages.items():
+            seen.discard("")
+            if seen:  # the first page in URL order stands for them all
+                problem = replace(problem, page=min(seen), others=len(seen) - 1)
+            merged.append(problem)
+        return iter(sorted(merged, key=_sort_key))
 
     def __len__(self) -> int:
         return len(set(self._items))

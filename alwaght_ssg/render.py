@@ -123,7 +123,7 @@ class Renderer:
             )  # fmt: skip
         except jinja2.TemplateError as exc:
             path, line = self._frame(exc)
-            problems.error(path, line, f"template error: {exc.message} (rendering {route.url})")
+            problems.error(path, line, f"template error: {exc.message}", page=route.url)
         return None
 
     def _where(self, filename: str | None) -> str:

@@ -3,6 +3,7 @@ and a build that fails on one leaves the previous output as it was."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,20 @@ def test_a_site_template_overrides_the_theme_and_falls_back_for_the_rest(site_di
     assert result.returncode == 0, result.stderr
     assert '<p class="mine">About us</p>' in (site_dir / "public" / "about" / "index.html").read_text()
     assert 'class="story-body"' in (site_dir / "public" / "news" / "2026" / "11" / "a" / "index.html").read_text()
+
+
+def test_a_mistake_every_page_shares_is_reported_once(site_dir: Path) -> None:
+    write_site(site_dir, {f"content/articles/{slug}.md": article(title=slug) for slug in ("a", "b", "c")})
+    write_site(site_dir, {"templates/partials/rail.html": "<p>\n{{ site.nothing.here }}\n</p>\n"}, config=None)
+    result = run_cli("build", "--site", site_dir, "--now", NOW_ISO)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    first, count = re.fullmatch(
+        r"templates/partials/rail\.html:2: error: template error: .*'nothing'.* "
+        r"\(rendering (/\S*) and (\d+) other pages\)",
+        lines[0],
+    ).groups()  # type: ignore[union-attr]
+    assert first == "/404.html"  # the first in URL order stands for the rest
+    assert int(count) >= 5  # three articles, their section, the archive ...
+    assert lines[1] == "1 error in 1 file; nothing was written"
