@@ -279,3 +279,39 @@ def test_workers_stop_when_the_build_alone_is_killed(tmp_path: Path, sites: Site
     assert staged < changed, f"workers went on rendering: {staged} of {changed} changed pages staged"
     _served_is_whole(site / "public", sites)
     _next_build_equals_a_clean_one(site, sites)
+
+
+# ---------------------------------------------------------------- Ctrl-C while the libraries load
+
+# Installed through `sitecustomize` in the command's process: Ctrl-C arrives exactly when
+# the command starts importing Jinja, before any of our work has begun.
+_CTRL_C_ON_IMPORT = """
+import os, signal, sys
+
+def _hook(event, args):
+    if event == "import" and args[0] == "jinja2":
+        os.kill(os.getpid(), signal.SIGINT)
+
+sys.addaudithook(_hook)
+"""
+
+
+@pytest.mark.parametrize("way", ["python -m alwaght_ssg", "alwaght-ssg", "python build.py"])
+def test_ctrl_c_while_the_libraries_load_is_one_line(way: str, tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_CTRL_C_ON_IMPORT)
+    out = tmp_path / "out"
+    options = ["--out", str(out), "--now", NOW]
+    script = Path(sys.executable).parent / "alwaght-ssg"
+    commands = {
+        "python -m alwaght_ssg": [sys.executable, "-m", "alwaght_ssg", "build", "--site", str(REPO), *options],
+        "alwaght-ssg": [str(script), "build", "--site", str(REPO), *options],
+        "python build.py": [sys.executable, "build.py", *options],
+    }
+    assert script.exists(), "the console script is installed beside the interpreter"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]), "CI": "1"}
+    result = subprocess.run(commands[way], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stderr.splitlines() == [INTERRUPTED_EARLY], result.stderr
+    assert result.returncode == 130
+    assert not out.exists()

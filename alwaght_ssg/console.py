@@ -1,0 +1,42 @@
+"""Where the command starts: `alwaght-ssg`, `python -m alwaght_ssg` and `python build.py`.
+
+Only the standard library is imported here, so that a Ctrl-C while the libraries load
+(Jinja, Markdown, numpy: a noticeable moment on a cold machine) is one line and exit
+status 130, not a traceback. After the command, a late Ctrl-C is ignored: the work is done.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+EARLY = "alwaght-ssg: interrupted; nothing was written"
+
+
+def main() -> int:
+    """The `alwaght-ssg` console script and `python -m alwaght_ssg`."""
+    try:
+        from .cli import main as command
+    except KeyboardInterrupt:
+        return _early()
+    return _finish(command())
+
+
+def build_main(site: Path) -> int:
+    """`python build.py [build options]`: builds the site folder `site`."""
+    try:
+        from .cli import build_main as command
+    except KeyboardInterrupt:
+        return _early()
+    return _finish(command(site=site))
+
+
+def _early() -> int:
+    print(EARLY, file=sys.stderr)
+    return 130
+
+
+def _finish(status: int) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
