@@ -54,7 +54,8 @@ def main() -> None:
         if port is None:
             raise SystemExit("the server did not start")
         print(f"server ready after {time.perf_counter() - started:.1f} s (first build included)")
-        threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()  # keep the pipe drained
+        said: list[str] = []  # the server's lines, kept (and the pipe drained)
+        threading.Thread(target=lambda: said.extend(proc.stderr or ()), daemon=True).start()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         connection.request("GET", "/__alwaght/events?since=1")
         events = connection.getresponse()
@@ -68,8 +69,10 @@ def main() -> None:
                     times.append(time.perf_counter() - saved)
                     break
             time.sleep(0.5)  # let the editor's next save be a separate burst
+        builds = [line.strip() for line in said if " written in " in line][-len(times) :]
         for n, seconds in enumerate(times, 1):
-            print(f"edit {n}: {seconds * 1000:.0f} ms from save to reload")
+            build = f" (server: {builds[n - 1]})" if len(builds) == len(times) else ""
+            print(f"edit {n}: {seconds * 1000:.0f} ms from save to reload{build}")
         print(f"median of {len(times)}: {statistics.median(times) * 1000:.0f} ms ({article.relative_to(site)})")
     finally:
         proc.terminate()
