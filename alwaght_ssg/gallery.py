@@ -25,7 +25,7 @@ from .problems import Problems, one_of
 from .urls import fold_key, make_slug, permalink
 
 GALLERY_KEYS = frozenset(
-    {"title", "date", "kind", "media", "poster", "alt", "caption", "credit", "tags", "slug", "draft"}
+    {"title", "date", "kind", "media", "poster", "alt", "caption", "credit", "tags", "slug", "draft", "captions"}
 )
 KINDS = ("photo", "film")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif")
@@ -86,6 +86,8 @@ def _read(
     media = f.text("media", required=True)
     alt = f.text("alt")
     film = None
+    if kind == "photo" and f.data.get("captions") is not None:
+        f.error("captions", "'captions' (a WebVTT file) are for films; a photo's words go in 'caption'")
     if kind == "photo" and media:
         _check_file(f, "media", media, IMAGE_TYPES, static, "an image (JPEG, PNG, WebP, GIF or SVG)")
         image = Image(media, alt, f.text("caption"))
@@ -160,10 +162,15 @@ def _film(f: Fields, media: str, static: frozenset[str] | None) -> Film | None:
             )
             return None
         provider, embed = embedded
+        if f.data.get("captions") is not None:
+            f.error("captions", f"'captions' are for video files of the site; a {provider} film shows its own")
         return Film(media, "", embed, provider)
     suffix = "." + media.rsplit(".", 1)[-1].lower() if "." in media else ""
     _check_file(f, "media", media, VIDEO_TYPES, static, "a video file (" + ", ".join(VIDEO_TYPES) + ")")
-    return Film(media, VIDEO_TYPES.get(suffix, ""), "", "")
+    captions = f.text("captions")  # what is said in the film, as WebVTT: read out or shown on request
+    if captions:
+        _check_file(f, "captions", captions, (".vtt",), static, "a WebVTT file (.vtt)")
+    return Film(media, VIDEO_TYPES.get(suffix, ""), "", "", captions)
 
 
 def _embed(address: str) -> tuple[str, str] | None:

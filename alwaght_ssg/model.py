@@ -116,6 +116,7 @@ class Film:
     mime: str  # "video/mp4", "video/webm" ...; "" for a provider's video
     embed: str  # the provider's privacy-friendly player URL; "" for a file
     provider: str  # "YouTube", "Vimeo" or ""
+    captions: str = ""  # a WebVTT file of the site with what is said, for a video file
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,6 +41,7 @@ def _images(root: Path) -> None:
         PILImage.new("RGB", (900, 600), colour).save(folder / name)
     (root / "static/media").mkdir(parents=True, exist_ok=True)
     (root / "static/media/clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    (root / "static/media/clip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:04.000\n[Rain on a tin roof]\n")
 
 
 def gallery_site(root: Path, extra: dict[str, str] | None = None) -> Path:
@@ -62,7 +63,7 @@ def gallery_site(root: Path, extra: dict[str, str] | None = None) -> Path:
         ),
         "content/gallery/clip.md": item(
             "Rain on the coast", "2026-11-23 10:00", "film", "/media/clip.mp4",
-            poster="/images/g/poster.png", alt='"A black frame"', tags="[Storms]",
+            poster="/images/g/poster.png", alt='"A black frame"', tags="[Storms]", captions="/media/clip.vtt",
         ),
         "content/gallery/interview.md": item(
             "Minister interview", "2026-11-19 10:00", "film", "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
@@ -143,6 +144,8 @@ def test_a_local_film_plays_in_a_video_element(built: Path) -> None:
     html = _read(built, "/gallery/2026/clip/")
     assert re.search(r'<video class="film-video" controls preload="none" poster="/images/g/poster.png"', html)
     assert '<source src="/media/clip.mp4" type="video/mp4">' in html
+    assert '<track kind="captions" src="/media/clip.vtt" srclang="en" label="Captions" default>' in html
+    assert (built / "media/clip.vtt").read_text().startswith("WEBVTT")
 
 
 @pytest.mark.parametrize(
@@ -213,6 +216,36 @@ def test_missing_files_and_bad_values_are_errors_at_their_line(tmp_path: Path) -
                 "Tube", "2026-11-01", "film", "https://example.com/watch?v=1", poster="/images/g/poster.png", alt="x"
             ),
             "content/gallery/text.md": item("Text", "2026-11-01", "photo", "/media/clip.mp4", alt="x"),
+            "content/gallery/words.md": item(
+                "Words", "2026-11-01", "photo", "/images/g/harbour.jpg", alt="x", captions="Boats."
+            ),
+            "content/gallery/subs.md": item(
+                "Subs",
+                "2026-11-01",
+                "film",
+                "/media/clip.mp4",
+                poster="/images/g/poster.png",
+                alt="x",
+                captions="/media/nowhere.vtt",
+            ),
+            "content/gallery/srt.md": item(
+                "Srt",
+                "2026-11-01",
+                "film",
+                "/media/clip.mp4",
+                poster="/images/g/poster.png",
+                alt="x",
+                captions="/media/clip.srt",
+            ),
+            "content/gallery/told.md": item(
+                "Told",
+                "2026-11-01",
+                "film",
+                "https://vimeo.com/76979871",
+                poster="/images/g/poster.png",
+                alt="x",
+                captions="/media/clip.vtt",
+            ),
             "content/articles/lead.md": article("Lead", "2026-11-01", image="/images/missing.jpg", image_alt="x"),
         },
     )
@@ -226,9 +259,14 @@ def test_missing_files_and_bad_values_are_errors_at_their_line(tmp_path: Path) -
         "add the file static/images/g/nowhere.jpg or fix the path",
         "content/gallery/kind.md:4: error: 'kind' must be one of 'photo', 'film', not 'video'",
         "content/gallery/poster.md:2: error: 'poster' is required; add a line 'poster: ...' to the front matter",
+        "content/gallery/srt.md:8: error: 'captions' must be a WebVTT file (.vtt): '/media/clip.srt'",
+        "content/gallery/subs.md:8: error: 'captions' names /media/nowhere.vtt, which is not in static/; "
+        "add the file static/media/nowhere.vtt or fix the path",
         "content/gallery/text.md:5: error: 'media' must be an image (JPEG, PNG, WebP, GIF or SVG): '/media/clip.mp4'",
+        "content/gallery/told.md:8: error: 'captions' are for video files of the site; a Vimeo film shows its own",
         "content/gallery/tube.md:5: error: 'media' of a film must be a video file of the site (.mp4, .webm) or a "
         "YouTube or Vimeo address: 'https://example.com/watch?v=1'",
+        "content/gallery/words.md:7: error: 'captions' (a WebVTT file) are for films; a photo's words go in 'caption'",
     ]
     assert not (root.parent / "public").exists()
 
