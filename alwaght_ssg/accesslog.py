@@ -12,19 +12,21 @@ the last build stopped.
 
 Counted: GET requests answered 200 or 304 for pages of the site (see `traffic.view_path`),
 from agents that are not bots. In "visitors" mode each row also carries a visitor key (a
-hash of address and agent) so the caller can count each visitor once a day.
+hash of address and agent, made with array arithmetic) and only a visitor's first view of a
+path on each of the site's calendar days is kept, so the caller can count each visitor once
+a day across files and ranges.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import io
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from itertools import pairwise
 from pathlib import Path
 
@@ -33,10 +35,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .traffic import is_bot, view_path
+from .traffic import first_a_day, is_bot, view_path
 
 BLOCK = 8 << 20  # bytes the reader tokenises at a time
 SPAN = 96 << 20  # bytes one reader reads (see `read_part`)
+VISIT_ROWS = 1 << 21  # visits gathered before each visitor's repeat views of a day are dropped
 SNIFF = 64 << 10
 _MONTH_NAMES = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"]
 _MONTH_CODES = np.array([int.from_bytes(name, "big") for name in _MONTH_NAMES])  # in calendar order
@@ -49,6 +52,7 @@ class LogSettings:
     base_path: str
     bots: tuple[str, ...]
     visitors: bool  # keep a visitor key per row instead of summing
+    tz: tzinfo = UTC  # the site's: in visitors mode, what a calendar day is
 
 
 @dataclass
@@ -135,13 +139,22 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
     first_line = _line_of(first, malformed) if first else 0
     if malformed and (not first_line or malformed[0] < first_line):
         first_line = malformed[0]
-    key, counts = state.result()
+    if settings.visitors:
+        rows, time, visitor = state.visits()
+        count = np.ones(len(rows), np.int32)
+    else:
+        key, count = state.result()
+        rows, time, visitor = (
+            key & ((1 << _PATH_BITS) - 1),
+            (key >> _PATH_BITS).astype(np.int32),
+            np.zeros(0, np.uint64),
+        )
     part = LogPart(
         paths=state.paths,
-        path=(key & ((1 << _PATH_BITS) - 1)).astype(np.int32) if not settings.visitors else state.visit_path(),
-        time=(key >> _PATH_BITS).astype(np.int32) if not settings.visitors else state.visit_minute(),
-        count=counts.astype(np.int32),
-        visitor=state.visit_key(),
+        path=rows.astype(np.int32),
+        time=time,
+        count=count.astype(np.int32),
+        visitor=visitor,
         lines=state.rows + len(malformed),
         malformed=len(malformed) + state.bad_rows,
         first_malformed=first_line,
@@ -213,7 +226,6 @@ class _State:
         self._counted = _Known(lambda status: status in (b"200", b"304"))
         self._human = _Known(lambda agent: not is_bot(agent.decode("utf-8", "replace"), settings.bots))
         self._zones = _Known(_zone)
-        self._hashes = _Known(_hash)
 
     def add(self, batch: pa.RecordBatch, malformed: list[int]) -> None:
         rows = batch.num_rows
@@ -236,10 +248,14 @@ class _State:
             return
         page, minute = page[keep], minute[keep]
         if self.settings.visitors:
-            visitor = self._hashes.column(batch.column("c0"))[keep]
+            visitor = _column_hashes(batch.column("c0"))[keep]
             if "c9" in names:
-                visitor = visitor * 1000003 ^ self._hashes.column(batch.column("c9"))[keep]
-            self._visits.append((page.astype(np.int32), minute, visitor.view(np.uint64)))
+                visitor = visitor * np.uint64(1000003) ^ _column_hashes(batch.column("c9"))[keep]
+            self._visits.append((page.astype(np.int32), minute, visitor))
+            self._pending += len(page)
+            if self._pending > VISIT_ROWS:  # bounded by the visitors, not the views: one row each a day
+                self._visits = [self._first_visits()]
+                self._pending = 0
             return
         unique, counts = np.unique(((minute // 60) << _PATH_BITS) | page, return_counts=True)
         self._keys.append(unique)
@@ -272,21 +288,19 @@ class _State:
         return np.where((local == -1) | (offset == _NO_ZONE), -1, local - offset)
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._visits:
-            n = sum(len(v[0]) for v in self._visits)
-            return np.zeros(0, np.int64), np.ones(n, np.int64)
         if not self._keys:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return _summed(np.concatenate(self._keys), np.concatenate(self._counts))
 
-    def visit_path(self) -> np.ndarray:
-        return np.concatenate([v[0] for v in self._visits]) if self._visits else np.zeros(0, np.int32)
+    def _first_visits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        path, minute, visitor = (np.concatenate(c) for c in zip(*self._visits, strict=True))
+        return first_a_day(path, minute, visitor, self.settings.tz)
 
-    def visit_minute(self) -> np.ndarray:
-        return np.concatenate([v[1] for v in self._visits]) if self._visits else np.zeros(0, np.int64)
-
-    def visit_key(self) -> np.ndarray:
-        return np.concatenate([v[2] for v in self._visits]) if self._visits else np.zeros(0, np.uint64)
+    def visits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each visitor's first view of each path on each day: (path, minute, visitor key)."""
+        if not self._visits:
+            return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.uint64)
+        return self._first_visits()
 
 
 def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -349,8 +363,48 @@ def _zone(text: bytes) -> int:
     return -minutes if text[:1] == b"-" else minutes
 
 
-def _hash(value: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(value, digest_size=8).digest(), "little", signed=True)
+def _column_hashes(column: pa.DictionaryArray) -> np.ndarray:
+    """A 64-bit hash of every row's bytes (see `_hashes`), worked out once per distinct value."""
+    hashes: np.ndarray = _hashes(column.dictionary)[column.indices.to_numpy(zero_copy_only=False)]
+    return hashes
+
+
+_PRIME = np.uint64(0x100000001B3)
+_OFFSET = np.uint64(0xCBF29CE484222325)
+_powers = np.ones(1, np.uint64)  # _PRIME ** i, modulo 2 ** 64
+
+
+def _hashes(values: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each binary value, as whole arrays: the value's bytes as a polynomial
+    in a large odd number modulo 2 ** 64, then mixed (splitmix64's finaliser), so that equal
+    bytes give equal keys in every process and every build. A visitor key, not a secret: it
+    only has to tell visitors apart, and collisions are about one in 2 ** 64."""
+    global _powers
+    count = len(values)
+    if not count:
+        return np.zeros(0, np.uint64)
+    buffers = values.buffers()
+    offsets = np.frombuffer(buffers[1], np.int32)[values.offset : values.offset + count + 1].astype(np.int64)
+    data = np.frombuffer(buffers[2], np.uint8)[offsets[0] : offsets[-1]] if buffers[2] is not None else np.zeros(0)
+    lengths = np.diff(offsets)
+    longest = int(lengths.max())
+    if longest > len(_powers):
+        _powers = np.cumprod(np.concatenate([[np.uint64(1)], np.full(longest, _PRIME, np.uint64)]), dtype=np.uint64)
+    starts = offsets[:-1] - offsets[0]
+    sums = np.zeros(count, np.uint64)
+    if len(data):
+        position = np.arange(len(data)) - np.repeat(starts, lengths)
+        terms = (data.astype(np.uint64) + np.uint64(1)) * _powers[position]
+        filled = lengths > 0
+        sums[filled] = np.add.reduceat(terms, starts[filled])
+    with np.errstate(over="ignore"):
+        mixed = (sums + _OFFSET) * _PRIME + lengths.astype(np.uint64)  # the length as one more term
+        mixed ^= mixed >> np.uint64(30)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(27)
+        mixed *= np.uint64(0x94D049BB133111EB)
+        mixed ^= mixed >> np.uint64(31)
+    return mixed
 
 
 def _line_of(row: int, malformed: list[int]) -> int:

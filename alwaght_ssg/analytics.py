@@ -24,7 +24,7 @@ from .cache import Cache
 from .config import SiteConfig
 from .parallel import run
 from .problems import Problems
-from .traffic import Counts, Summary, Views, Visits, bot_markers, minute_of, moment_of
+from .traffic import VISITOR_KEYS, Counts, Summary, Views, Visits, bot_markers, minute_of, moment_of
 
 if TYPE_CHECKING:
     from .accesslog import LogPart
@@ -167,7 +167,11 @@ def _wanted(path: Path) -> bool:
 
 def _settings_key(config: SiteConfig) -> str:
     mv = config.most_viewed
-    text = f"{__version__}|{config.base_path}|{config.timezone}|{mv.measure}|{sorted(mv.bots)}|{bool(mv.export_days)}"
+    # Visitor keys of another making must not meet these in one count: their scheme is part of it.
+    text = (
+        f"{__version__}|{config.base_path}|{config.timezone}|{mv.measure}|{sorted(mv.bots)}|"
+        f"{bool(mv.export_days)}|{VISITOR_KEYS}"
+    )
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -181,7 +185,7 @@ def _read(shared: tuple[list[_Job], SiteConfig], index: int) -> LogPart | Summar
     try:
         if job.kind == "export":
             return read_export(job.path, visitors, config.base_path, config.tz, bool(config.most_viewed.export_days))
-        settings = LogSettings(config.base_path, bot_markers(config.most_viewed.bots), visitors)
+        settings = LogSettings(config.base_path, bot_markers(config.most_viewed.bots), visitors, config.tz)
         return read_part(job.path, job.kind == "gz", job.start, job.end, job.width, settings)
     except ExportError as error:
         return str(error)

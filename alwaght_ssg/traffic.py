@@ -30,6 +30,7 @@ BOT_MARKERS = (
 )  # fmt: skip
 
 PAGE_SUFFIXES = (".html", ".htm")
+VISITOR_KEYS = "polynomial-64"  # how logs' visitor keys are made (accesslog._hashes); cached ones follow it
 FLOATING = -(2**31 - 1)  # the start of rows from an export that says nothing of its period
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTES_PER_DAY = 1440
@@ -258,13 +259,26 @@ class Visits:
         if not columns:
             return Counts()
         path, minute, visitor = (np.concatenate(c) for c in zip(*columns, strict=True))
-        order = np.lexsort((minute, visitor, local_days(minute, tz), path))
-        path, minute, visitor = path[order], minute[order], visitor[order]
-        day = local_days(minute, tz)
-        first = np.ones(len(path), bool)
-        first[1:] = (path[1:] != path[:-1]) | (day[1:] != day[:-1]) | (visitor[1:] != visitor[:-1])
-        kept = Counts(paths, path[first], minute[first], np.ones(int(first.sum()), np.int64), np.ones(int(first.sum())))
+        path, minute, _ = first_a_day(path, minute, visitor, tz)
+        kept = Counts(paths, path, minute, np.ones(len(path), np.int64), np.ones(len(path)))
         return Counts.merge([kept])
+
+
+def first_a_day(
+    path: np.ndarray, minute: np.ndarray, visitor: np.ndarray, tz: tzinfo
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of visits with one row per (path, visitor, calendar day in `tz`): its first minute."""
+    if not len(path):
+        return path, minute, visitor
+    day = local_days(minute, tz)
+    place = (path.astype(np.int64) << 32) | (day - day.min())  # path and day as one sort key
+    order = np.lexsort((visitor, place))
+    place, visitor = place[order], visitor[order]
+    first = np.ones(len(order), bool)
+    first[1:] = (place[1:] != place[:-1]) | (visitor[1:] != visitor[:-1])
+    at = np.flatnonzero(first)
+    earliest = np.minimum.reduceat(minute[order], at)
+    return path[order[at]], earliest, visitor[at]
 
 
 @dataclass

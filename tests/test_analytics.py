@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from alwaght_ssg import accesslog, traffic
@@ -306,6 +307,44 @@ def test_unique_visitors_count_once_a_day(tmp_path: Path) -> None:
     site, _ = counted(make(tmp_path, {"access.log": log}, config))
     assert ranking(site, "day") == [(STORM, 3), (PORT, 1)]
     assert ranking(site, "week") == [(STORM, 4), (PORT, 1)]
+
+
+def test_visitors_read_in_ranges_count_the_same_by_the_sites_calendar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = CONFIG.replace("timezone: UTC", "timezone: Asia/Tehran") + "most_viewed:\n  measure: visitors\n"
+    assert "Asia/Tehran" in config
+    start = datetime(2026, 11, 24, 18, 0)  # 21:30 in Tehran: the local day ends within the log
+    rows, expected = [], set()
+    for i in range(2500):  # to 11:40 UTC on the 26th, before the build's now
+        when = start + timedelta(minutes=i)
+        address, agent = f"10.0.0.{i % 37}", (READER, PHONE)[i % 2]
+        target = (STORM, PORT)[i % 3 == 0]
+        rows.append(line(target, when=when.strftime("%d/%b/%Y:%H:%M:%S +0000"), address=address, agent=agent))
+        local_day = (when + timedelta(hours=3, minutes=30)).date()
+        expected.add((target, address, agent, local_day))
+    for hour in (19, 21):  # one reader, one UTC day, two days in Tehran: counted twice
+        rows.append(line(STORM, when=f"24/Nov/2026:{hour}:00:00 +0000", address="10.9.9.9"))
+        expected.add((STORM, "10.9.9.9", READER, hour))
+    root = make(tmp_path, {"access.log": "".join(rows)}, config)
+    want = sorted(((path, sum(1 for e in expected if e[0] == path)) for path in (STORM, PORT)), key=lambda r: -r[1])
+    single, _ = counted(root)
+    assert ranking(single, "week") == want
+    (root / ".cache").rename(root / ".cache-one")
+    monkeypatch.setattr("alwaght_ssg.analytics.SPLIT_AT", 1000)
+    monkeypatch.setattr(accesslog, "BLOCK", 16 << 10)
+    monkeypatch.setattr(accesslog, "VISIT_ROWS", 500)  # each worker drops repeat views as it goes
+    split, _ = counted(root, jobs=2)
+    assert ranking(split, "week") == want
+
+
+def test_visitor_keys_depend_on_the_bytes_alone() -> None:
+    values = [b"10.0.0.1", b"", b"10.0.0.10", b"10.0.0.1", "Mozilla/5.0 (Linux) \u0645".encode(), b"\x00", b"\x00\x00"]
+    keys = accesslog._hashes(pa.array(values, pa.binary())).tolist()
+    assert keys[0] == keys[3]
+    assert len(set(keys)) == len(values) - 1  # the rest all differ, the empty value included
+    sliced = accesslog._hashes(pa.array([b"x", *values], pa.binary()).slice(1)).tolist()
+    assert sliced == keys  # a slice of a bigger array (its offsets do not start at 0)
 
 
 def test_a_big_log_read_in_ranges_on_two_cores_counts_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
