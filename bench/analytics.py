@@ -1,6 +1,6 @@
 """Most Viewed on big logs: lines per second reading access logs, cold and warm, and peak memory.
 
-python bench/analytics.py [--lines 5000000] [--articles 10000] [--jobs 2] [--keep DIR]
+python bench/analytics.py [--lines 5000000] [--articles 10000] [--jobs 2] [--keep DIR] [--visitors]
 
 Writes a combined-format log of N lines (a month of traffic over N articles' URLs: readers
 following a skewed popularity curve, 12 % bots, 20 % assets, 5 % 404s, query strings) into a
@@ -155,6 +155,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="work folder to keep (and reuse) instead of a temporary one")
+    parser.add_argument(
+        "--visitors", action="store_true", help="count unique visitors a day (most_viewed.measure: visitors)"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -164,11 +167,14 @@ def main() -> int:
     try:
         rows = []
         for lines in (args.lines, args.lines // 5):
-            site = work / f"site-{lines}"
+            site = work / (f"site-{lines}-visitors" if args.visitors else f"site-{lines}")
             log = site / "data" / "analytics" / "access.log"
             if not log.exists():
                 log.parent.mkdir(parents=True)
-                (site / "site.yaml").write_text("title: Bench\nbase_url: /\ntimezone: UTC\n", encoding="utf-8")
+                settings = "title: Bench\nbase_url: /\ntimezone: UTC\n"
+                if args.visitors:
+                    settings += "most_viewed:\n  measure: visitors\n"
+                (site / "site.yaml").write_text(settings, encoding="utf-8")
                 started = time.perf_counter()
                 write_log(log, lines, args.articles)
                 size = log.stat().st_size / 2**20
