@@ -222,10 +222,11 @@ def process_images(
     paths: set[PurePosixPath] = set()
     pictures: dict[str, Picture] = {}
     rasters: list[tuple[PurePosixPath, Path, str]] = []
+    digests = _Digests(store)
     for rel, source in sorted(static.items()):
         if is_raster(rel):
             try:
-                rasters.append((rel, source, _key(source, _format(rel), settings)))
+                rasters.append((rel, source, _key(digests.digest(source), _format(rel), settings)))
             except OSError as exc:
                 problems.error(_shown(source, root), 0, _UNREADABLE.format(reason=exc.strerror or exc))
             continue
@@ -260,6 +261,7 @@ def process_images(
 
     if write:
         _prune(store, {key for _, _, key in rasters})
+        digests.save()
     stats = ImageStats(
         images=len(rasters),
         processed=sum(o.plan is not None for o in made.values()),
@@ -314,10 +316,48 @@ def _shown(source: Path, root: Path) -> str:
         return source.as_posix()
 
 
-def _key(source: Path, fmt: str, settings: ImageSettings) -> str:
-    with source.open("rb") as f:
-        digest = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+def _key(digest: str, fmt: str, settings: ImageSettings) -> str:
     return hashlib.blake2b(f"{digest}|{fmt}|{settings.key()}".encode(), digest_size=20).hexdigest()
+
+
+class _Digests:
+    """The digest of each source image, remembered with what its stat said (size, times,
+    inode): a file whose stat is unchanged is not read again. Writing to a file always
+    moves its ctime, which no tool can set back, so a changed image is never missed; a
+    site of thousands of photos is not read whole on every rebuild of the dev server."""
+
+    def __init__(self, store: Path) -> None:
+        self._file = store / _SOURCES
+        try:
+            known = json.loads(self._file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        self._known: dict[str, list[object]] = known if isinstance(known, dict) else {}
+        self._now: dict[str, list[object]] = {}
+
+    def digest(self, source: Path) -> str:
+        info = source.stat()
+        stamp: list[object] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        known = self._known.get(str(source))
+        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp and isinstance(known[4], str):
+            self._now[str(source)] = known
+            return known[4]
+        with source.open("rb") as f:  # stat first: a write during the read moves the ctime
+            digest = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+        self._now[str(source)] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep what was seen this build (only when it changed: a warm build writes nothing)."""
+        if self._now == self._known:
+            return
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._now, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self._file)
+        except OSError:
+            pass  # only a shortcut: the next build reads the images again
 
 
 def _plan_copies(width: int, height: int, fmt: str, settings: ImageSettings) -> tuple[_Copy, ...]:
@@ -377,6 +417,9 @@ def _cached(store: Path, key: str) -> _Plan | None:
     return plan
 
 
+_SOURCES = "sources.json"  # see _Digests
+
+
 def _prune(store: Path, keep: set[str]) -> None:
     """Forget copies no image of the site needs any more (and leftovers of killed builds)."""
     if not store.is_dir():
@@ -386,6 +429,8 @@ def _prune(store: Path, keep: set[str]) -> None:
             for entry in shard.iterdir():
                 if entry.name not in keep:
                     shutil.rmtree(entry, ignore_errors=True)
+        elif shard.name.endswith(".tmp"):  # a digests file half-written by a killed build
+            shard.unlink(missing_ok=True)
 
 
 # The work on one image, in a worker process.

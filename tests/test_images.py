@@ -7,15 +7,19 @@ opened again and inspected.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import resource
 import struct
 import zlib
 from io import BytesIO
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from PIL import ExifTags, Image, ImageCms
 
+from alwaght_ssg import images as images_module
 from alwaght_ssg.images import (
     MAX_PIXELS,
     Images,
@@ -257,6 +261,32 @@ def test_a_warm_rebuild_encodes_nothing_and_rewrites_nothing(tmp_path: Path) -> 
     assert (edited.images.processed, edited.images.reused, edited.images.encodes) == (1, 2, 4)  # 700 wide: 480w
     with Image.open(out / "images" / "photo-1.jpg") as photo:
         assert photo.size == (700, 500)
+
+
+def test_a_warm_rebuild_reads_only_images_written_since(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site_with_photos(tmp_path / "site")
+    options = BuildOptions(site=site, now=NOW, out=tmp_path / "public", jobs=1)
+    read: list[str] = []
+    real = hashlib.file_digest
+
+    def spy(file: Any, digest: Any) -> Any:
+        read.append(Path(file.name).name)
+        return real(file, digest)
+
+    monkeypatch.setattr(images_module.hashlib, "file_digest", spy)
+    assert build(options).status is Status.BUILT
+    assert sorted(read) == ["photo-0.jpg", "photo-1.jpg", "photo-2.jpg"]
+    read.clear()
+    assert build(options).images.reused == 3
+    assert read == []  # nothing read: each file's stat is as it was
+
+    photo = site / "static" / "images" / "photo-1.jpg"
+    before = photo.stat()
+    photo.write_bytes(photo.read_bytes())  # written again: the same size ...
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))  # ... and the old modification time
+    again = build(options)
+    assert read == ["photo-1.jpg"]  # the write moved its ctime, which nothing sets back
+    assert (again.images.processed, again.images.reused) == (0, 3)  # the same bytes: the same copies
 
 
 def test_copies_made_again_after_the_cache_is_cleared_are_not_rewritten(tmp_path: Path) -> None:
