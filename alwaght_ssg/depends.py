@@ -44,11 +44,22 @@ def chrome_key(site: Site, pictures: Mapping[str, object] | None = None) -> str:
         site.latest,
         site.topics,
         site.pages,
-        tuple(site.most_viewed.items()),
+        _most_viewed_block(site),
         site.views_until is None,  # the block says "nothing counted yet"; the time is on the pages only
         tuple((s.slug, site.count("section", s.slug)) for s in site.sections),
     )
     return hashlib.blake2b(marshal.dumps(tokens.token(parts), _MARSHAL), digest_size=16).hexdigest()
+
+
+def _most_viewed_block(site: Site) -> tuple[object, ...]:
+    """What the Most Viewed block shows: each window's first few, with counts only when they are
+    shown. New logs that change counts but not these leave every page that shows the block
+    (all of them, in the rail) as it was; the /most-viewed/ pages carry their own entries."""
+    shown = site.config.most_viewed
+    return tuple(
+        (window, tuple((e.article, e.views if shown.show_counts else None) for e in entries[: shown.count]))
+        for window, entries in site.most_viewed.items()
+    )
 
 
 # marshal's format 2 writes equal values as equal bytes (later formats share repeated

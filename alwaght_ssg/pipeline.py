@@ -89,6 +89,7 @@ class BuildResult:
     removed: int = 0  # pages of the previous output that are gone
     static: int = 0
     bodies_rendered: int = 0
+    pages_rendered: int = 0  # pages whose inputs changed (the rest were not rendered at all)
     bodies_cached: int = 0
     images: ImageStats = field(default_factory=ImageStats)
     search: bool = False  # the site has a search index (whether or not this build ran Pagefind)
@@ -204,6 +205,7 @@ def _build(options: BuildOptions, progress: Progress | None, memory: Memory | No
                 )
                 for page in pages:
                     problems.extend(page.problems)
+                result.pages_rendered = sum(page.status != "reused" for page in pages)
             if problems.has_errors():
                 raise _Abandon
             with stage("links"):

@@ -24,6 +24,7 @@ from alwaght_ssg.config import load_config
 from alwaght_ssg.graph import Visibility, build_site
 from alwaght_ssg.load import read_sources
 from alwaght_ssg.model import Site
+from alwaght_ssg.pipeline import BuildOptions, Status, build
 from alwaght_ssg.problems import Problems
 from alwaght_ssg.traffic import Counts, view_path
 from conftest import NOW, NOW_ISO, article, run_cli, write_site
@@ -589,6 +590,29 @@ def test_now_shifts_the_windows(tmp_path: Path) -> None:
     assert ranking(counted(root, NOW)[0]) == [(STORM, 1)]
     assert ranking(counted(root, NOW + timedelta(days=1))[0]) == []
     assert ranking(counted(root, NOW + timedelta(days=1))[0], "week") == [(STORM, 1)]
+
+
+# --- what new logs re-render ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("show_counts", [False, True])
+def test_new_counts_re_render_only_the_pages_that_show_them(tmp_path: Path, show_counts: bool) -> None:
+    shown = str(show_counts).lower()
+    config = CONFIG + f"search:\n  enabled: false\nmost_viewed:\n  count: 2\n  show_counts: {shown}\n"
+    root = make(tmp_path, {"access.log": line(STORM) * 5 + line(PORT) * 3 + line(BUDGET)}, config)
+    options = BuildOptions(site=root, now=NOW, out=tmp_path / "public", jobs=1)
+    first = build(options)
+    assert first.status is Status.BUILT, [p.format() for p in first.problems]
+    with (root / "data/analytics/access.log").open("a", encoding="utf-8") as log:
+        log.write(line(STORM) * 2 + line(BUDGET))  # new counts; the first two stay the first two
+
+    again = build(options)
+    assert again.status is Status.BUILT
+    if show_counts:  # the rail on every page shows the new numbers
+        assert again.pages_rendered == again.pages
+    else:  # only the three /most-viewed/ pages show numbers, and only they are rendered
+        assert again.pages_rendered == 3
+        assert again.written == 3
 
 
 # --- merging counts -------------------------------------------------------------------------
