@@ -55,7 +55,7 @@ that claims more in its header is refused before any of its pixels are decoded."
 # limit (turned into a refusal below) and refuses outright above twice the limit.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-PIPELINE_VERSION = 1  # bump whenever the bytes of a processed copy would change
+PIPELINE_VERSION = 2  # bump whenever the bytes of a processed copy would change
 FOLDER = "images"  # under the site's .cache/
 
 _FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -519,7 +519,8 @@ def _encode(image: Image.Image, job: _Job, plan: _Plan, work: _Work) -> int:
             resized = sized[copy.width]
         else:
             resized = image if copy.own_format else base
-        _save(resized, job.fmt if copy.own_format else "WEBP", temporary / _cache_name(copy, job.fmt), work.settings)
+        fmt = job.fmt if copy.own_format else "WEBP"
+        _save(resized, fmt, temporary / _cache_name(copy, job.fmt), work.settings, lossless=job.fmt == "PNG")
     plan_data = {"format": job.fmt, "width": plan.width, "height": plan.height, "copies": plan.copies}
     (temporary / "plan.json").write_text(json.dumps(plan_data), encoding="utf-8")
     if final.exists():  # left incomplete by a build that was killed, or made meanwhile by another
@@ -540,11 +541,15 @@ def _resizable(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if image.has_transparency_data else "RGB")
 
 
-def _save(image: Image.Image, fmt: str, path: Path, settings: ImageSettings) -> None:
+def _save(image: Image.Image, fmt: str, path: Path, settings: ImageSettings, lossless: bool = False) -> None:
+    """`lossless`: the source was a PNG (a chart, a map, a screenshot: sharp edges and text,
+    which lossy WebP smears), so its WebP copies keep every pixel too."""
     if fmt == "JPEG":
         _for_jpeg(image).save(path, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
     elif fmt == "PNG":
         _for_png(image).save(path, "PNG", optimize=True)
+    elif lossless:
+        _for_webp(image).save(path, "WEBP", lossless=True, quality=80, method=4)
     else:
         _for_webp(image).save(path, "WEBP", quality=settings.webp_quality, method=4)
 

@@ -191,6 +191,21 @@ def test_copies_at_each_smaller_width_as_webp_and_in_the_original_format(tmp_pat
     )
 
 
+def test_the_webp_copies_of_a_png_keep_every_pixel(tmp_path: Path) -> None:
+    chart = Image.new("RGB", (600, 400), (255, 255, 255))
+    for x in range(0, 600, 7):  # thin lines and hard edges, as a chart or a map has
+        chart.paste((200, 30, 30) if x % 2 else (20, 20, 20), (x, 0, x + 1, 400))
+    (tmp_path / "static").mkdir()
+    chart.save(tmp_path / "static" / "chart.png")
+    _two_tone((600, 400)).save(tmp_path / "static" / "photo.jpg", quality=95)
+    images, _ = _process(tmp_path)
+    files = _published(images)
+    with Image.open(files["chart-600w.webp"]) as copy:
+        assert copy.convert("RGB").tobytes() == chart.tobytes()  # lossless
+    with Image.open(files["photo-600w.webp"]) as copy, Image.open(tmp_path / "static" / "photo.jpg") as photo:
+        assert copy.convert("RGB").tobytes() != photo.convert("RGB").tobytes()  # a photo's copies stay lossy
+
+
 def test_small_images_are_never_upscaled(tmp_path: Path) -> None:
     path = tmp_path / "static" / "icon.png"
     path.parent.mkdir(parents=True)
