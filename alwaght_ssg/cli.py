@@ -11,6 +11,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,11 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A cancelled or timed-out CI job gets SIGTERM: stop as on Ctrl-C (the previous output
+    # stays whole, no scratch folder is left behind), not as on a kill.
+    _terminated.clear()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         args = _parser().parse_args(argv)
         return int(args.run(args))
@@ -38,11 +44,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"alwaght-ssg: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
+        how = "terminated" if _terminated else "interrupted"
         if isinstance(exc, Interrupted) and exc.published:
-            print("alwaght-ssg: interrupted after the new pages were in place; build again to finish", file=sys.stderr)
+            print(f"alwaght-ssg: {how} after the new pages were in place; build again to finish", file=sys.stderr)
         else:
-            print("alwaght-ssg: interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
+            print(f"alwaght-ssg: {how}; the previous output is unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM if _terminated else 130
+
+
+_terminated: list[bool] = []  # non-empty once SIGTERM arrived
+
+
+def _terminate(signum: int, frame: object) -> None:
+    _terminated.append(True)
+    raise KeyboardInterrupt
 
 
 def build_main(argv: Sequence[str] | None = None, site: Path | None = None) -> int:

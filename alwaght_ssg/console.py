@@ -39,4 +39,5 @@ def _early() -> int:
 
 def _finish(status: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the work is done: no message to print on the way out
     return status

@@ -281,6 +281,32 @@ def test_workers_stop_when_the_build_alone_is_killed(tmp_path: Path, sites: Site
     _next_build_equals_a_clean_one(site, sites)
 
 
+@pytest.mark.parametrize("point", ["half-rendered", "indexing"])
+def test_sigterm_stops_the_build_as_ctrl_c_does(point: str, tmp_path: Path, sites: Sites) -> None:
+    """A cancelled or timed-out CI job: SIGTERM to the build alone, not to its group."""
+    build = _start(tmp_path, sites)
+    proc, site = build.proc, build.site
+    _wait_for(build, point)
+    os.kill(proc.pid, signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    _wait_group_gone(proc.pid)
+
+    assert "Traceback" not in stdout + stderr, stderr
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    files = _served_is_whole(site / "public", sites)
+    pages = [rel for rel in sites.old if not rel.startswith("pagefind/")]
+    if point == "half-rendered":
+        assert stderr.splitlines() == ["alwaght-ssg: terminated; the previous output is unchanged"]
+        assert all(files[rel] == sites.old[rel] for rel in pages)
+    else:
+        assert stderr.splitlines() == [
+            "alwaght-ssg: terminated after the new pages were in place; build again to finish"
+        ]
+        assert all(files[rel] == sites.new[rel] for rel in pages)
+    assert sorted(p.name for p in site.iterdir()) == SITE_FILES, "SIGTERM left a scratch folder"
+    _next_build_equals_a_clean_one(site, sites)
+
+
 # ---------------------------------------------------------------- Ctrl-C while the libraries load
 
 # Installed through `sitecustomize` in the command's process: Ctrl-C arrives exactly when
