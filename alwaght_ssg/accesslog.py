@@ -39,6 +39,7 @@ from .traffic import first_a_day, is_bot, view_path
 
 BLOCK = 8 << 20  # bytes the reader tokenises at a time
 SPAN = 96 << 20  # bytes one reader reads (see `read_part`)
+KEY_ROWS = 1 << 20  # (hour, path) rows gathered before equal ones are summed
 VISIT_ROWS = 1 << 21  # visits gathered before each visitor's repeat views of a day are dropped
 SNIFF = 64 << 10
 _MONTH_NAMES = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"]
@@ -119,14 +120,14 @@ def read_part(path: Path, compressed: bool, start: int, end: int | None, width: 
             # A fresh reader every SPAN bytes: one reader's memory grows with what it has read.
             stop = raw.seek(0, io.SEEK_END) if end is None else end
             position = start
-            while position < stop or source is None:
+            while True:
                 source = _Range(raw, position, min(position + SPAN, stop))
-                if source.end == position:  # a line longer than SPAN: read on to the end
+                if source.end == position:  # no whole line within SPAN: a longer one, or none left
                     source = _Range(raw, position, stop)
                 base = state.rows + len(malformed)
                 for batch in pacsv.open_csv(pa.PythonFile(source, mode="r"), *options):
                     state.add(batch, malformed)
-                if source.end == position:
+                if source.end in (position, stop):
                     break
                 position = source.end
     except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as error:
@@ -183,9 +184,9 @@ class _Known:
         if self._array is None:
             numbers = np.array([self._number(v) for v in dictionary.to_pylist()], np.int64)
         else:
-            found = pc.fill_null(pc.index_in(dictionary, value_set=self._array), len(self._array))
-            numbers = self._numbers[found.to_numpy()]
-            missing = np.flatnonzero(found.to_numpy() == len(self._array))
+            found = pc.fill_null(pc.index_in(dictionary, value_set=self._array), len(self._array)).to_numpy()
+            numbers = self._numbers[found]
+            missing = np.flatnonzero(found == len(self._array))
             if len(missing):
                 fresh = dictionary.take(pa.array(missing)).to_pylist()
                 numbers[missing] = [self._number(v) for v in fresh]
@@ -220,7 +221,7 @@ class _State:
         self.first_bad_row = 0  # 1-based index among well-shaped rows
         self._keys: list[np.ndarray] = []
         self._counts: list[np.ndarray] = []
-        self._pending = 0  # rows in `_keys` since they were last summed
+        self._pending = 0  # rows gathered (in `_keys` or `_visits`) since they were last reduced
         self._visits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._pages = _Known(self._page)  # request line -> path index, -1 when not counted
         self._counted = _Known(lambda status: status in (b"200", b"304"))
@@ -261,9 +262,9 @@ class _State:
         self._keys.append(unique)
         self._counts.append(counts)
         self._pending += len(unique)
-        if self._pending > 1 << 20:  # bounded however long the log: sum what was gathered so far
-            self._keys, self._counts = [np.concatenate(self._keys)], [np.concatenate(self._counts)]
-            self._keys[0], self._counts[0] = _summed(self._keys[0], self._counts[0])
+        if self._pending > KEY_ROWS:  # bounded however long the log: sum what was gathered so far
+            key, count = self.result()
+            self._keys, self._counts = [key], [count]
             self._pending = 0
 
     def _page(self, request: bytes) -> int:
@@ -318,9 +319,8 @@ def _wall_minutes(stamps: pa.Array) -> np.ndarray:
     sized = np.flatnonzero(pc.binary_length(stamps).to_numpy(zero_copy_only=False) == len(_STAMP))
     if not len(sized):
         return out
-    whole = stamps.take(pa.array(sized))
-    offsets = np.frombuffer(whole.buffers()[1], np.int32)[: len(whole) + 1]
-    data = np.frombuffer(whole.buffers()[2], np.uint8)[offsets[0] : offsets[-1]].reshape(-1, len(_STAMP))
+    _, data = _bytes_of(stamps.take(pa.array(sized)))
+    data = data.reshape(-1, len(_STAMP))
     digits = data.astype(np.int64) - ord("0")
 
     def number(first: int, last: int) -> np.ndarray:
@@ -363,6 +363,15 @@ def _zone(text: bytes) -> int:
     return -minutes if text[:1] == b"-" else minutes
 
 
+def _bytes_of(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A binary array's value offsets (int64) and its values' bytes, without copying them."""
+    buffers = values.buffers()
+    offsets = np.frombuffer(buffers[1], np.int32)[values.offset : values.offset + len(values) + 1].astype(np.int64)
+    if buffers[2] is None:
+        return offsets, np.zeros(0, np.uint8)
+    return offsets, np.frombuffer(buffers[2], np.uint8)[offsets[0] : offsets[-1]]
+
+
 def _column_hashes(column: pa.DictionaryArray) -> np.ndarray:
     """A 64-bit hash of every row's bytes (see `_hashes`), worked out once per distinct value."""
     hashes: np.ndarray = _hashes(column.dictionary)[column.indices.to_numpy(zero_copy_only=False)]
@@ -383,9 +392,7 @@ def _hashes(values: pa.Array) -> np.ndarray:
     count = len(values)
     if not count:
         return np.zeros(0, np.uint64)
-    buffers = values.buffers()
-    offsets = np.frombuffer(buffers[1], np.int32)[values.offset : values.offset + count + 1].astype(np.int64)
-    data = np.frombuffer(buffers[2], np.uint8)[offsets[0] : offsets[-1]] if buffers[2] is not None else np.zeros(0)
+    offsets, data = _bytes_of(values)
     lengths = np.diff(offsets)
     longest = int(lengths.max())
     if longest > len(_powers):

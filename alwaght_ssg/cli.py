@@ -32,8 +32,8 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A cancelled or timed-out CI job gets SIGTERM: stop as on Ctrl-C (the previous output
-    # stays whole, no scratch folder is left behind), not as on a kill.
+    # SIGTERM (a cancelled or timed-out CI job, a service manager stopping `serve`) stops
+    # as Ctrl-C does: the previous output stays whole, no scratch folder is left behind.
     _terminated.clear()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
@@ -209,16 +209,11 @@ def _serve(args: argparse.Namespace) -> int:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {args.port} is in use; stop what uses it or try --port {args.port + 1}") from None
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    try:  # SIGTERM stops it too (see `main`)
         server.run()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _new(args: argparse.Namespace) -> int:

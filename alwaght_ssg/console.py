@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 EARLY = "alwaght-ssg: interrupted; nothing was written"
 
 
 def main() -> int:
     """The `alwaght-ssg` console script and `python -m alwaght_ssg`."""
-    try:
-        from .cli import main as command
-    except KeyboardInterrupt:
-        return _early()
-    return _finish(command())
+    return _run(lambda cli: cli.main())
 
 
 def build_main(site: Path) -> int:
     """`python build.py [build options]`: builds the site folder `site`."""
+    return _run(lambda cli: cli.build_main(site=site))
+
+
+def _run(command: Callable[[ModuleType], int]) -> int:
     try:
-        from .cli import build_main as command
+        from . import cli
     except KeyboardInterrupt:
-        return _early()
-    return _finish(command(site=site))
-
-
-def _early() -> int:
-    print(EARLY, file=sys.stderr)
-    return 130
-
-
-def _finish(status: int) -> int:
+        print(EARLY, file=sys.stderr)
+        return 130
+    status = command(cli)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the work is done: no message to print on the way out
     return status
